@@ -1,0 +1,87 @@
+using FluentValidation;
+using Marketplace.Api.Common.Auth;
+using Marketplace.Api.Common.Errors;
+using Marketplace.Api.Common.Http;
+using Marketplace.Api.Common.Pipeline;
+using Marketplace.Api.Features.ApiKeys;
+using Marketplace.Api.Features.Clusters;
+using Marketplace.Api.Features.Companies;
+using Marketplace.Api.Features.Health;
+using Marketplace.Api.Seeding;
+using Marketplace.Infrastructure.Database;
+using Marketplace.Infrastructure.Reference;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Marketplace.Api.Hosting;
+
+public static class MarketplaceSetup
+{
+    public static WebApplicationBuilder AddMarketplace(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+        services.AddSingleton(config.GetSection("Marketplace:Database").Get<DatabaseOptions>() ?? new DatabaseOptions());
+        services.AddSingleton<Db>();
+        services.AddSingleton<Migrator>();
+        services.AddSingleton(ReferenceDataLoader.Load());
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ApiKeyStore>();
+        services.AddSingleton<AdminKeys>();
+        services.AddSingleton<DemoSeeder>();
+        services.AddSingleton<StartupTasks>();
+        services.AddScoped<RequestContext>();
+
+        services.AddMarketplaceMediator();
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, expression) =>
+            member is null ? null : ValidationNames.CamelCase(expression?.ToString(), member.Name);
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, expression) =>
+            member is null ? null : ValidationNames.CamelCase(expression?.ToString(), member.Name);
+        services.AddValidatorsFromAssembly(typeof(MarketplaceSetup).Assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
+        AddAuthorizers(services);
+
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => JsonSettings.Configure(o.SerializerOptions));
+        services.AddMarketplaceOpenApi();
+        return builder;
+    }
+
+    /// The one place the mediator is registered (the source generator reads this call at compile
+    /// time, so the tests reach it through the app instead of calling AddMediator themselves).
+    public static IServiceCollection AddMarketplaceMediator(this IServiceCollection services) =>
+        services.AddMediator(options =>
+        {
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            options.PipelineBehaviors =
+            [
+                typeof(AuthorizationBehaviour<,>),
+                typeof(BodyBehaviour<,>),
+                typeof(ValidationBehaviour<,>),
+            ];
+        });
+
+    public static WebApplication UseMarketplace(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseMiddleware<AuthenticationMiddleware>();
+        app.UseMarketplaceOpenApi();
+        app.MapHealth();
+        app.MapClusters();
+        app.MapCompanies();
+        app.MapApiKeys();
+        app.MapFallback("/api/{**path}", () => Results.Problem(ProblemExceptionHandler.Create(
+            404, ErrorCodes.NotFound, "No such resource.", null)));
+        return app;
+    }
+
+    private static void AddAuthorizers(IServiceCollection services)
+    {
+        var authorizers = typeof(MarketplaceSetup).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false })
+            .SelectMany(t => t.GetInterfaces()
+                .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IAuthorizer<>))
+                .Select(i => (Service: i, Implementation: t)));
+        foreach (var (service, implementation) in authorizers)
+            services.AddScoped(service, implementation);
+    }
+}

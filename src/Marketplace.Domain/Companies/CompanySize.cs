@@ -1,0 +1,9 @@
+namespace Marketplace.Domain.Companies;
+
+public enum CompanySize
+{
+    Micro,
+    Small,
+    Medium,
+    Large,
+}

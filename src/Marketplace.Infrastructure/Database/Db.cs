@@ -1,0 +1,96 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.Data.SqlClient;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Marketplace.Infrastructure.Database;
+
+/// The one ADO.NET seam: a singleton per process that opens connections for every provider
+/// and knows the few things that differ between them (see Dialect).
+public sealed class Db : IAsyncDisposable
+{
+    private readonly DbDataSource _source;
+
+    public Db(DatabaseOptions options)
+    {
+        TypeHandlers.Register();
+        Provider = options.ParsedProvider;
+        BusyTimeout = TimeSpan.FromSeconds(Math.Max(0, options.BusyTimeoutSeconds));
+        var cs = options.EffectiveConnectionString;
+        switch (Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                var sqlite = new SqliteConnectionStringBuilder(cs)
+                {
+                    // Microsoft.Data.Sqlite retries SQLITE_BUSY for the command timeout: that is our
+                    // write-lock wait, after which the request answers 503 db.busy.
+                    DefaultTimeout = options.BusyTimeoutSeconds,
+                    ForeignKeys = true,
+                    Pooling = true,
+                };
+                ConnectionString = sqlite.ToString();
+                _source = SqliteFactory.Instance.CreateDataSource(ConnectionString);
+                Dialect = new SqliteDialect();
+                break;
+            case DatabaseProvider.Postgres:
+                var pg = new NpgsqlConnectionStringBuilder(cs);
+                // Row locks wait at most BusyTimeoutSeconds, then 55P03 becomes 503 db.busy.
+                if (string.IsNullOrEmpty(pg.Options))
+                    pg.Options = $"-c lock_timeout={options.BusyTimeoutSeconds * 1000}";
+                ConnectionString = pg.ToString();
+                _source = NpgsqlDataSource.Create(ConnectionString);
+                Dialect = new PostgresDialect();
+                break;
+            default:
+                ConnectionString = cs;
+                _source = SqlClientFactory.Instance.CreateDataSource(cs);
+                Dialect = new SqlServerDialect();
+                break;
+        }
+    }
+
+    public DatabaseProvider Provider { get; }
+    public Dialect Dialect { get; }
+    public TimeSpan BusyTimeout { get; }
+    public string ConnectionString { get; }
+
+    public async ValueTask<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var connection = await _source.OpenConnectionAsync(ct);
+        if (Provider == DatabaseProvider.Sqlite)
+        {
+            await using var cmd = connection.CreateCommand();
+            // busy_timeout makes SQLite itself wait for the writer; synchronous=NORMAL is durable
+            // against process crashes in WAL mode (only an OS crash may lose the last commits).
+            cmd.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;";
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        else if (Provider == DatabaseProvider.SqlServer)
+        {
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = $"SET LOCK_TIMEOUT {(int)BusyTimeout.TotalMilliseconds};";
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        return connection;
+    }
+
+    /// A write transaction. On SQLite it takes the write lock at BEGIN (BEGIN IMMEDIATE), so a
+    /// transaction that reads and then writes never fails half-way on a lock upgrade.
+    public async ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
+        connection is SqliteConnection sqlite
+            ? sqlite.BeginTransaction(IsolationLevel.Serializable, deferred: false)
+            : await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+
+    /// WAL lets readers run beside the one writer; the mode is kept in the database file, so
+    /// this runs once at start-up (it cannot run inside a transaction).
+    public async Task EnableWalAsync(CancellationToken ct)
+    {
+        await using var connection = await OpenAsync(ct);
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode = WAL;";
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public ValueTask DisposeAsync() => _source.DisposeAsync();
+}

@@ -1,0 +1,7 @@
+// Compiled only when MARKETPLACE_TEST_SQLSERVER is set (see the csproj): the SQL Server
+// instances of every provider-parameterized test class.
+using Marketplace.Api.Tests.Features.Companies;
+
+namespace Marketplace.Api.Tests.Infrastructure;
+
+public sealed class CreateCompanyTestsOnSqlServer(SqlServerApi api) : CreateCompanyTests(api), IClassFixture<SqlServerApi>;
