@@ -4,6 +4,7 @@ using Marketplace.Api.Common.Errors;
 using Marketplace.Api.Common.Http;
 using Marketplace.Api.Common.Pipeline;
 using Marketplace.Api.Features.ApiKeys;
+using Marketplace.Api.Features.Changes;
 using Marketplace.Api.Features.Clusters;
 using Marketplace.Api.Features.Companies;
 using Marketplace.Api.Features.Health;
@@ -69,6 +70,7 @@ public static class MarketplaceSetup
         app.MapClusters();
         app.MapCompanies();
         app.MapApiKeys();
+        ListChanges.Map(app);
         app.MapFallback("/api/{**path}", () => Results.Problem(ProblemExceptionHandler.Create(
             404, ErrorCodes.NotFound, "No such resource.", null)));
         return app;

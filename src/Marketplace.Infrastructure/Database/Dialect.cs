@@ -24,6 +24,14 @@ public abstract class Dialect
     public virtual string LockHint => "";
     public virtual string ForUpdate => "";
 
+    /// Appends one change to the supply change feed (params @kind, @id, @at), inside the writing transaction.
+    public virtual string RecordChange => "INSERT INTO changes (kind, entity_id, at) VALUES (@kind, @id, @at)";
+
+    /// Changes after @after in token order, at most @take, never past a change whose
+    /// transaction may still commit (see ChangeFeed).
+    public virtual string ReadChanges =>
+        "SELECT token AS Token, kind AS Kind, entity_id AS EntityId, at AS At FROM changes WHERE token > @after ORDER BY token" + Limit("@take");
+
     /// SQL that takes a process-wide exclusive lock for start-up work (migrations, seeding) on
     /// servers shared by several API processes; null where the write lock already serializes.
     public virtual string? StartupLock => null;
@@ -58,6 +66,21 @@ public sealed class PostgresDialect : Dialect
 
     public override string ForUpdate => " FOR UPDATE";
 
+    // token = (xid8 << 20) + ordinal within the transaction; see migration 0002.
+    public override string RecordChange => """
+        INSERT INTO changes (token, kind, entity_id, at)
+        SELECT (x.xid << 20) + (SELECT COUNT(*) FROM changes WHERE token >= (x.xid << 20) AND token < ((x.xid + 1) << 20)),
+               @kind, @id, @at
+        FROM (SELECT pg_current_xact_id()::text::bigint AS xid) x
+        """;
+
+    // Below the oldest running transaction's xid nothing can still appear.
+    public override string ReadChanges => """
+        SELECT token AS Token, kind AS Kind, entity_id AS EntityId, at AS At FROM changes
+        WHERE token > @after AND token < (pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 20)
+        ORDER BY token LIMIT @take
+        """;
+
     public override string StartupLock => "SELECT pg_advisory_lock(7349021)";
     public override string StartupLockInTransaction => "SELECT pg_advisory_xact_lock(7349021)";
 }
@@ -73,6 +96,12 @@ public sealed class SqlServerDialect : Dialect
     public override bool IsBusy(DbException e) => e is SqlException { Number: 1222 or 1205 };
 
     public override string LockHint => " WITH (UPDLOCK, ROWLOCK)";
+
+    public override string ReadChanges => """
+        SELECT CAST(token AS bigint) AS Token, kind AS Kind, entity_id AS EntityId, at AS At FROM changes
+        WHERE token > CAST(@after AS binary(8)) AND token < MIN_ACTIVE_ROWVERSION()
+        ORDER BY token OFFSET 0 ROWS FETCH NEXT @take ROWS ONLY
+        """;
 
     public override string StartupLock =>
         "EXEC sp_getapplock @Resource = 'marketplace-startup', @LockMode = 'Exclusive', @LockOwner = 'Session'";

@@ -63,6 +63,7 @@ public static class CreateCompany
             try
             {
                 await CompanySql.InsertAsync(connection, tx, row, ct);
+                await ChangeFeed.RecordAsync(connection, tx, db.Dialect, ChangeKinds.Company, row.Id, row.UpdatedAt, ct);
                 await tx.CommitAsync(ct);
             }
             catch (DbException e) when (db.Dialect.IsUniqueViolation(e))

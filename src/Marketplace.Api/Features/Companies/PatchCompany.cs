@@ -102,6 +102,8 @@ public static class PatchCompany
                         certifications = @Certifications, active = @Active, version = @Version, updated_at = @UpdatedAt
                     WHERE id = @Id
                     """, next, tx, cancellationToken: ct));
+                // Every company fact matching uses (name, roles, size, certifications, active) is a supply change.
+                await ChangeFeed.RecordAsync(connection, tx, db.Dialect, ChangeKinds.Company, id, next.UpdatedAt, ct);
                 await tx.CommitAsync(ct);
             }
             catch (DbException e) when (db.Dialect.IsUniqueViolation(e))
