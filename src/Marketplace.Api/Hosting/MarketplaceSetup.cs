@@ -2,12 +2,14 @@ using FluentValidation;
 using Marketplace.Api.Common.Auth;
 using Marketplace.Api.Common.Errors;
 using Marketplace.Api.Common.Http;
+using Marketplace.Api.Common.Idempotency;
 using Marketplace.Api.Common.Pipeline;
 using Marketplace.Api.Features.ApiKeys;
 using Marketplace.Api.Features.Changes;
 using Marketplace.Api.Features.Clusters;
 using Marketplace.Api.Features.Companies;
 using Marketplace.Api.Features.Health;
+using Marketplace.Api.Features.Partners;
 using Marketplace.Api.Seeding;
 using Marketplace.Infrastructure.Database;
 using Marketplace.Infrastructure.Reference;
@@ -31,6 +33,10 @@ public static class MarketplaceSetup
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<StartupTasks>();
         services.AddScoped<RequestContext>();
+        services.AddScoped<IdempotencyContext>();
+        services.AddSingleton<IdempotencyStore>();
+        services.AddHostedService<IdempotencyCleanup>();
+        services.AddHttpContextAccessor();
 
         services.AddMarketplaceMediator();
         ValidatorOptions.Global.PropertyNameResolver = (_, member, expression) =>
@@ -57,12 +63,14 @@ public static class MarketplaceSetup
             [
                 typeof(AuthorizationBehaviour<,>),
                 typeof(BodyBehaviour<,>),
+                typeof(IdempotencyBehaviour<,>),
                 typeof(ValidationBehaviour<,>),
             ];
         });
 
     public static WebApplication UseMarketplace(this WebApplication app)
     {
+        app.UseMiddleware<IdempotencyMiddleware>();
         app.UseExceptionHandler();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMarketplaceOpenApi();
@@ -70,6 +78,7 @@ public static class MarketplaceSetup
         app.MapClusters();
         app.MapCompanies();
         app.MapApiKeys();
+        app.MapPartners();
         ListChanges.Map(app);
         app.MapFallback("/api/{**path}", () => Results.Problem(ProblemExceptionHandler.Create(
             404, ErrorCodes.NotFound, "No such resource.", null)));

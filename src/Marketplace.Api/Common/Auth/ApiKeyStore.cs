@@ -20,13 +20,18 @@ public sealed class ApiKeyStore(Db db, TimeProvider time)
 
         await using var connection = await db.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition("""
-            SELECT k.id AS Id, k.company_id AS CompanyId, c.roles AS Roles, c.active AS Active
-            FROM api_keys k JOIN companies c ON c.id = k.company_id
-            WHERE k.key_hash = @hash AND k.revoked_at IS NULL
+            SELECT k.id AS Id, k.company_id AS CompanyId, k.partner_id AS PartnerId, c.roles AS Roles, c.active AS Active
+            FROM api_keys k
+            LEFT JOIN companies c ON c.id = k.company_id
+            LEFT JOIN partners p ON p.id = k.partner_id
+            WHERE k.key_hash = @hash AND k.revoked_at IS NULL AND (k.partner_id IS NULL OR p.deleted_at IS NULL)
             """, new { hash }, cancellationToken: ct));
-        var caller = row is null
-            ? null
-            : new Caller(CallerKind.Company, row.Id.ToString(), row.CompanyId, (CompanyRole)row.Roles, row.Active, null);
+        var caller = row switch
+        {
+            null => null,
+            { PartnerId: { } partnerId } => new Caller(CallerKind.Partner, row.Id.ToString(), null, CompanyRole.None, true, partnerId),
+            _ => new Caller(CallerKind.Company, row.Id.ToString(), row.CompanyId, (CompanyRole)(row.Roles ?? 0), row.Active ?? false, null),
+        };
 
         if (_cache.Count > 10_000) Sweep(now);
         _cache[cacheKey] = (now + (long)(Ttl.TotalSeconds * time.TimestampFrequency), caller);
@@ -45,8 +50,9 @@ public sealed class ApiKeyStore(Db db, TimeProvider time)
     private sealed class KeyRow
     {
         public Guid Id { get; init; }
-        public Guid CompanyId { get; init; }
-        public int Roles { get; init; }
-        public bool Active { get; init; }
+        public Guid? CompanyId { get; init; }
+        public Guid? PartnerId { get; init; }
+        public int? Roles { get; init; }
+        public bool? Active { get; init; }
     }
 }

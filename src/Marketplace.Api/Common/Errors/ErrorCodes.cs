@@ -10,6 +10,12 @@ public static class ErrorCodes
     public const string RoleRequired = "company.role_required";
     public const string FieldForbidden = "company.field_forbidden";
     public const string TaxIdTaken = "company.tax_id_taken";
+    public const string PartnerNotGranted = "partner.not_granted";
+    public const string OnBehalfRequired = "partner.on_behalf_required";
+    public const string PartnerForbidden = "partner.forbidden";
+    public const string IdempotencyInProgress = "idempotency.in_progress";
+    public const string IdempotencyKeyReused = "idempotency.key_reused";
+    public const string IdempotencySecret = "idempotency.secret_not_replayable";
     public const string NotFound = "not_found";
     public const string UnsupportedMediaType = "request.unsupported_media_type";
     public const string BodyTooLarge = "request.body_too_large";
@@ -28,6 +34,12 @@ public static class ErrorCodes
         [RoleRequired] = "403: the company lacks the role this action needs.",
         [FieldForbidden] = "403: the caller may not change one of the fields sent.",
         [TaxIdTaken] = "409: another company already has this taxId.",
+        [PartnerNotGranted] = "403: X-On-Behalf-Of names a company that does not exist, is not a supplier or has not granted this partner.",
+        [OnBehalfRequired] = "403: a partner key needs X-On-Behalf-Of for this call.",
+        [PartnerForbidden] = "403: partner apps may not manage partners or keys.",
+        [IdempotencyInProgress] = "409: a request with this Idempotency-Key is still running; retry later.",
+        [IdempotencyKeyReused] = "422: this Idempotency-Key was used with another body.",
+        [IdempotencySecret] = "409: the original answer held a secret, which is never stored; it cannot be replayed.",
         [NotFound] = "404: no such resource, or the caller may not see it.",
         [UnsupportedMediaType] = "415: the Content-Type is not accepted here.",
         [BodyTooLarge] = "413: the request body is over the limit.",

@@ -1,6 +1,7 @@
 using Dapper;
 using Marketplace.Api.Common.Auth;
 using Marketplace.Api.Common.Http;
+using Marketplace.Api.Common.Idempotency;
 using Marketplace.Api.Common.Pipeline;
 using Marketplace.Infrastructure.Database;
 using Marketplace.Infrastructure.Security;
@@ -13,7 +14,7 @@ public static class CreateApiKey
     /// The key has no settable fields: the body is empty or `{}`.
     public sealed record Body;
 
-    public sealed record Command(string CompanyId, JsonBody<Body> Body) : ICommand<IssuedApiKeyDto>, IHasBody, IWrite
+    public sealed record Command(string CompanyId, JsonBody<Body> Body) : ICommand<IssuedApiKeyDto>, IHasBody, IWrite, IIssuesSecret
     {
         IJsonBody IHasBody.Body => Body;
     }
