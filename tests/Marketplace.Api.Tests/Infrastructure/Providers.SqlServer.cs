@@ -5,3 +5,6 @@ using Marketplace.Api.Tests.Features.Companies;
 namespace Marketplace.Api.Tests.Infrastructure;
 
 public sealed class CreateCompanyTestsOnSqlServer(SqlServerApi api) : CreateCompanyTests(api), IClassFixture<SqlServerApi>;
+public sealed class ListCompaniesTestsOnSqlServer(SqlServerApi api) : ListCompaniesTests(api), IClassFixture<SqlServerApi>;
+public sealed class GetCompanyTestsOnSqlServer(SqlServerApi api) : GetCompanyTests(api), IClassFixture<SqlServerApi>;
+public sealed class PatchCompanyTestsOnSqlServer(SqlServerApi api) : PatchCompanyTests(api), IClassFixture<SqlServerApi>;

@@ -22,10 +22,21 @@ public sealed class OptionalConverterFactory : JsonConverterFactory
     {
         public override bool HandleNull => true;
 
-        public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            reader.TokenType == JsonTokenType.Null
-                ? new Optional<T>(true, default)
-                : new Optional<T>(true, JsonSerializer.Deserialize<T>(ref reader, options));
+        public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null) return new Optional<T>(true, default);
+            try
+            {
+                return new Optional<T>(true, JsonSerializer.Deserialize<T>(ref reader, options));
+            }
+            catch (JsonException e) when (e.Path is not null)
+            {
+                // The nested call sets a path relative to this value ("$"), which the outer
+                // serializer keeps as is. Without a path it fills in the property's ("$.name"),
+                // so the 400 names the field at fault (api.md).
+                throw new JsonException(e.Message.Split(" Path:")[0], e);
+            }
+        }
 
         public override void Write(Utf8JsonWriter writer, Optional<T> value, JsonSerializerOptions options) =>
             JsonSerializer.Serialize(writer, value.Value, options);
