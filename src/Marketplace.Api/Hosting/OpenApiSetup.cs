@@ -1,6 +1,10 @@
 using System.Text;
 using Marketplace.Api.Common.Errors;
+using Marketplace.Api.Common.Http;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace Marketplace.Api.Hosting;
 
@@ -23,6 +27,9 @@ public static class OpenApiSetup
             o.OperationFilter<JsonBodyOperationFilter>();
             o.CustomSchemaIds(t => t.FullName!.Replace("Marketplace.Api.Features.", "").Replace('+', '.'));
         });
+        services.Replace(ServiceDescriptor.Transient<ISerializerDataContractResolver>(s =>
+            new OptionalAwareDataContractResolver(new JsonSerializerDataContractResolver(
+                s.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions))));
         return services;
     }
 
@@ -34,12 +41,20 @@ public static class OpenApiSetup
     }
 }
 
-/// Adds the request body of endpoints that read their JSON in the pipeline (JsonBodyMetadata).
-internal sealed class JsonBodyOperationFilter : Swashbuckle.AspNetCore.SwaggerGen.IOperationFilter
+/// A merge-patch member (`Optional<T>`) is T on the wire (OptionalConverterFactory): document it as T,
+/// not as the wrapper struct's own properties.
+internal sealed class OptionalAwareDataContractResolver(ISerializerDataContractResolver inner) : ISerializerDataContractResolver
 {
-    public void Apply(OpenApiOperation operation, Swashbuckle.AspNetCore.SwaggerGen.OperationFilterContext context)
+    public DataContract GetDataContractForType(Type type) => inner.GetDataContractForType(
+        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Optional<>) ? type.GetGenericArguments()[0] : type);
+}
+
+/// Adds the request body of endpoints that read their JSON in the pipeline (JsonBodyMetadata).
+internal sealed class JsonBodyOperationFilter : IOperationFilter
+{
+    public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Marketplace.Api.Common.Http.JsonBodyMetadata>().FirstOrDefault();
+        var metadata = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<JsonBodyMetadata>().FirstOrDefault();
         if (metadata is null) return;
         var schema = context.SchemaGenerator.GenerateSchema(metadata.BodyType, context.SchemaRepository);
         operation.RequestBody = new OpenApiRequestBody

@@ -7,24 +7,39 @@ namespace Marketplace.Api.Tests.Infrastructure;
 /// the SQL Server classes are excluded, not skipped. Unverified on the project's machines.
 public sealed class SqlServerApi : ApiFactory
 {
+    private readonly bool _ownsDatabase = true;
     private string _database = "";
+
+    public SqlServerApi()
+    {
+    }
+
+    private SqlServerApi(string connectionString)
+    {
+        ConnectionString = connectionString;
+        _ownsDatabase = false;
+    }
 
     public override string Provider => "sqlserver";
 
-    private static string Server => Environment.GetEnvironmentVariable("MARKETPLACE_TEST_SQLSERVER")!;
+    public override ApiFactory OnSameDatabase() => new SqlServerApi(ConnectionString);
+
+    private static string ServerConnectionString => Environment.GetEnvironmentVariable("MARKETPLACE_TEST_SQLSERVER")!;
 
     public override async Task InitializeAsync()
     {
+        if (!_ownsDatabase) return;
         _database = $"mp_test_{Guid.NewGuid():N}";
-        await ExecuteAsync(Server, $"CREATE DATABASE [{_database}]");
-        ConnectionString = new SqlConnectionStringBuilder(Server) { InitialCatalog = _database }.ToString();
+        await ExecuteAsync(ServerConnectionString, $"CREATE DATABASE [{_database}]");
+        ConnectionString = new SqlConnectionStringBuilder(ServerConnectionString) { InitialCatalog = _database }.ToString();
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!_ownsDatabase) return;
         SqlConnection.ClearAllPools();
-        await ExecuteAsync(Server, $"ALTER DATABASE [{_database}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{_database}]");
+        await ExecuteAsync(ServerConnectionString, $"ALTER DATABASE [{_database}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{_database}]");
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)

@@ -29,6 +29,10 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
     public abstract Task InitializeAsync();
 
+    /// A second, unstarted app on this factory's database (another process, or a restart): it
+    /// neither creates nor drops the database. Dispose it; no InitializeAsync is needed.
+    public abstract ApiFactory OnSameDatabase();
+
     public new virtual async Task DisposeAsync()
     {
         await base.DisposeAsync();
@@ -65,19 +69,30 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
 public sealed class SqliteApi : ApiFactory
 {
-    private readonly string _file = Path.Combine(Path.GetTempPath(), $"mp-test-{Guid.NewGuid():N}.db");
+    private readonly string _file;
+    private readonly bool _ownsFile;
+
+    public SqliteApi() : this(Path.Combine(Path.GetTempPath(), $"mp-test-{Guid.NewGuid():N}.db"), ownsFile: true)
+    {
+    }
+
+    private SqliteApi(string file, bool ownsFile)
+    {
+        _file = file;
+        _ownsFile = ownsFile;
+        ConnectionString = $"Data Source={file}";
+    }
 
     public override string Provider => "sqlite";
 
-    public override Task InitializeAsync()
-    {
-        ConnectionString = $"Data Source={_file}";
-        return Task.CompletedTask;
-    }
+    public override Task InitializeAsync() => Task.CompletedTask;
+
+    public override ApiFactory OnSameDatabase() => new SqliteApi(_file, ownsFile: false);
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!_ownsFile) return;
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(_file + suffix);
     }
@@ -85,13 +100,30 @@ public sealed class SqliteApi : ApiFactory
 
 public sealed class PostgresApi : ApiFactory
 {
+    private readonly bool _ownsDatabase = true;
+
+    public PostgresApi()
+    {
+    }
+
+    private PostgresApi(string connectionString)
+    {
+        ConnectionString = connectionString;
+        _ownsDatabase = false;
+    }
+
     public override string Provider => "postgres";
 
-    public override async Task InitializeAsync() => ConnectionString = await PostgresServer.CreateDatabaseAsync();
+    public override async Task InitializeAsync()
+    {
+        if (_ownsDatabase) ConnectionString = await PostgresServer.CreateDatabaseAsync();
+    }
+
+    public override ApiFactory OnSameDatabase() => new PostgresApi(ConnectionString);
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        await PostgresServer.DropDatabaseAsync(ConnectionString);
+        if (_ownsDatabase) await PostgresServer.DropDatabaseAsync(ConnectionString);
     }
 }

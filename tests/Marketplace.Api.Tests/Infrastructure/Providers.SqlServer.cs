@@ -1,6 +1,11 @@
 // Compiled only when MARKETPLACE_TEST_SQLSERVER is set (see the csproj): the SQL Server
 // instances of every provider-parameterized test class.
+using Marketplace.Api.Tests.Features.ApiKeys;
+using Marketplace.Api.Tests.Features.Auth;
+using Marketplace.Api.Tests.Features.Clusters;
 using Marketplace.Api.Tests.Features.Companies;
+using Marketplace.Api.Tests.Http;
+using Marketplace.Api.Tests.Startup;
 
 namespace Marketplace.Api.Tests.Infrastructure;
 
@@ -8,3 +13,9 @@ public sealed class CreateCompanyTestsOnSqlServer(SqlServerApi api) : CreateComp
 public sealed class ListCompaniesTestsOnSqlServer(SqlServerApi api) : ListCompaniesTests(api), IClassFixture<SqlServerApi>;
 public sealed class GetCompanyTestsOnSqlServer(SqlServerApi api) : GetCompanyTests(api), IClassFixture<SqlServerApi>;
 public sealed class PatchCompanyTestsOnSqlServer(SqlServerApi api) : PatchCompanyTests(api), IClassFixture<SqlServerApi>;
+public sealed class AuthenticationTestsOnSqlServer(SqlServerApi api) : AuthenticationTests(api), IClassFixture<SqlServerApi>;
+public sealed class ApiKeyTestsOnSqlServer(SqlServerApi api) : ApiKeyTests(api), IClassFixture<SqlServerApi>;
+public sealed class ClusterTestsOnSqlServer(SqlServerApi api) : ClusterTests(api), IClassFixture<SqlServerApi>;
+public sealed class RequestRulesTestsOnSqlServer(SqlServerApi api) : RequestRulesTests(api), IClassFixture<SqlServerApi>;
+public sealed class StartupTestsOnSqlServer(SqlServerApi api) : StartupTests(api), IClassFixture<SqlServerApi>;
+public sealed class OpenApiTestsOnSqlServer(SqlServerApi api) : OpenApiTests(api), IClassFixture<SqlServerApi>;
