@@ -24,6 +24,10 @@ public static class OpenApiSetup
             {
                 Type = SecuritySchemeType.Http, Scheme = "bearer", Description = "An API key.",
             });
+            o.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference("bearer", document)] = [],
+            });
             o.OperationFilter<JsonBodyOperationFilter>();
             o.CustomSchemaIds(t => t.FullName!.Replace("Marketplace.Api.Features.", "").Replace('+', '.'));
         });

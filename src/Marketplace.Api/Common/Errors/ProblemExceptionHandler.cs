@@ -45,6 +45,7 @@ public sealed class ProblemExceptionHandler(Db db, ILogger<ProblemExceptionHandl
     public static Task Write(HttpContext http, ProblemDetails problem, CancellationToken ct)
     {
         http.Response.StatusCode = problem.Status ?? 500;
+        if (problem.Status == 401) http.Response.Headers.WWWAuthenticate = "Bearer"; // RFC 9110 §11.6.1
         return http.Response.WriteAsJsonAsync(problem, problem.GetType(), options: null, "application/problem+json", ct);
     }
 
