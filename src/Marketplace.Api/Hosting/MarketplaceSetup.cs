@@ -4,10 +4,12 @@ using Marketplace.Api.Common.Errors;
 using Marketplace.Api.Common.Http;
 using Marketplace.Api.Common.Pipeline;
 using Marketplace.Api.Features.ApiKeys;
+using Marketplace.Api.Features.Capabilities;
 using Marketplace.Api.Features.Changes;
 using Marketplace.Api.Features.Clusters;
 using Marketplace.Api.Features.Companies;
 using Marketplace.Api.Features.Health;
+using Marketplace.Api.Features.Sites;
 using Marketplace.Api.Seeding;
 using Marketplace.Infrastructure.Database;
 using Marketplace.Infrastructure.Reference;
@@ -70,6 +72,8 @@ public static class MarketplaceSetup
         app.MapClusters();
         app.MapCompanies();
         app.MapApiKeys();
+        app.MapSites();
+        app.MapCapabilities();
         ListChanges.Map(app);
         app.MapFallback("/api/{**path}", () => Results.Problem(ProblemExceptionHandler.Create(
             404, ErrorCodes.NotFound, "No such resource.", null)));
