@@ -5,11 +5,13 @@ using Marketplace.Api.Common.Http;
 using Marketplace.Api.Common.Idempotency;
 using Marketplace.Api.Common.Pipeline;
 using Marketplace.Api.Features.ApiKeys;
+using Marketplace.Api.Features.Capabilities;
 using Marketplace.Api.Features.Changes;
 using Marketplace.Api.Features.Clusters;
 using Marketplace.Api.Features.Companies;
 using Marketplace.Api.Features.Health;
 using Marketplace.Api.Features.Partners;
+using Marketplace.Api.Features.Sites;
 using Marketplace.Api.Seeding;
 using Marketplace.Infrastructure.Database;
 using Marketplace.Infrastructure.Reference;
@@ -79,6 +81,8 @@ public static class MarketplaceSetup
         app.MapCompanies();
         app.MapApiKeys();
         app.MapPartners();
+        app.MapSites();
+        app.MapCapabilities();
         ListChanges.Map(app);
         app.MapFallback("/api/{**path}", () => Results.Problem(ProblemExceptionHandler.Create(
             404, ErrorCodes.NotFound, "No such resource.", null)));

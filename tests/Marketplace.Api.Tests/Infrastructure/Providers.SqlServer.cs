@@ -1,9 +1,12 @@
 // Compiled only when MARKETPLACE_TEST_SQLSERVER is set (see the csproj): the SQL Server
 // instances of every provider-parameterized test class.
+
 using Marketplace.Api.Tests.Features.ApiKeys;
 using Marketplace.Api.Tests.Features.Auth;
+using Marketplace.Api.Tests.Features.Capabilities;
 using Marketplace.Api.Tests.Features.Clusters;
 using Marketplace.Api.Tests.Features.Companies;
+using Marketplace.Api.Tests.Features.Sites;
 using Marketplace.Api.Tests.Http;
 using Marketplace.Api.Tests.Startup;
 
@@ -19,3 +22,9 @@ public sealed class ClusterTestsOnSqlServer(SqlServerApi api) : ClusterTests(api
 public sealed class RequestRulesTestsOnSqlServer(SqlServerApi api) : RequestRulesTests(api), IClassFixture<SqlServerApi>;
 public sealed class StartupTestsOnSqlServer(SqlServerApi api) : StartupTests(api), IClassFixture<SqlServerApi>;
 public sealed class OpenApiTestsOnSqlServer(SqlServerApi api) : OpenApiTests(api), IClassFixture<SqlServerApi>;
+public sealed class ListCompaniesBySupplyTestsOnSqlServer(SqlServerApi api) : ListCompaniesBySupplyTests(api), IClassFixture<SqlServerApi>;
+public sealed class CreateSiteTestsOnSqlServer(SqlServerApi api) : CreateSiteTests(api), IClassFixture<SqlServerApi>;
+public sealed class ReadSitesTestsOnSqlServer(SqlServerApi api) : ReadSitesTests(api), IClassFixture<SqlServerApi>;
+public sealed class CreateCapabilityTestsOnSqlServer(SqlServerApi api) : CreateCapabilityTests(api), IClassFixture<SqlServerApi>;
+public sealed class ReadCapabilitiesTestsOnSqlServer(SqlServerApi api) : ReadCapabilitiesTests(api), IClassFixture<SqlServerApi>;
+public sealed class ChangeCapabilityTestsOnSqlServer(SqlServerApi api) : ChangeCapabilityTests(api), IClassFixture<SqlServerApi>;

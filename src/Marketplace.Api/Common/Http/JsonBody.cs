@@ -57,7 +57,7 @@ public sealed class JsonBody<T> : IJsonBody where T : class
     private static readonly HashSet<string> ReadOnlyNames =
     [
         "id", "ownerId", "status", "award", "cancelReason", "createdAt", "updatedAt", "submittedAt",
-        "needId", "supplierId", "key",
+        "needId", "supplierId", "companyId", "key",
     ];
 
     private static readonly ConcurrentDictionary<Type, HashSet<string>> Writable = new();

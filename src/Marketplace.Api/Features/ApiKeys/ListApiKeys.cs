@@ -1,9 +1,8 @@
-using Dapper;
 using FluentValidation;
 using Marketplace.Api.Common.Auth;
 using Marketplace.Api.Common.Paging;
 using Marketplace.Api.Common.Pipeline;
-using Marketplace.Domain;
+using Marketplace.Api.Features.Companies;
 using Marketplace.Infrastructure.Database;
 using Mediator;
 
@@ -29,19 +28,9 @@ public static class ListApiKeys
 
     public sealed class Handler(Db db) : IQueryHandler<Query, Page<ApiKeyDto>>
     {
-        public async ValueTask<Page<ApiKeyDto>> Handle(Query query, CancellationToken ct)
-        {
-            var limit = query.Page.Size(Limits.PageLimitDefault);
-            var after = query.Page.After(query.Scope);
-            var sql = ApiKeySql.Select + " WHERE company_id = @companyId AND revoked_at IS NULL"
-                + (after is null ? "" : " AND id > @after") + " ORDER BY id" + db.Dialect.Limit("@take");
-            await using var connection = await db.OpenAsync(ct);
-            var rows = await connection.QueryAsync<ApiKeyDto>(new CommandDefinition(sql, new
-            {
-                companyId = Guid.Parse(query.CompanyId), after = after is null ? Guid.Empty : Guid.Parse(after), take = limit + 1,
-            }, cancellationToken: ct));
-            return Page<ApiKeyDto>.From(rows.ToList(), limit, query.Scope, k => k.Id.ToString());
-        }
+        public async ValueTask<Page<ApiKeyDto>> Handle(Query query, CancellationToken ct) =>
+            await CompanyRows.PageAsync<ApiKeyDto>(db, ApiKeySql.Select, "AND revoked_at IS NULL", Guid.Parse(query.CompanyId),
+                query.Page, query.Scope, x => x.Id, ct);
     }
 
     public static void Map(RouteGroupBuilder group) =>
