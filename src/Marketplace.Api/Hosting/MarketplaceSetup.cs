@@ -5,6 +5,8 @@ using Marketplace.Api.Common.Http;
 using Marketplace.Api.Common.Idempotency;
 using Marketplace.Api.Common.Pipeline;
 using Marketplace.Api.Features.ApiKeys;
+using Marketplace.Api.Features.Bids;
+using Marketplace.Api.Features.Needs;
 using Marketplace.Api.Features.Capabilities;
 using Marketplace.Api.Features.Changes;
 using Marketplace.Api.Features.Clusters;
@@ -35,6 +37,7 @@ public static class MarketplaceSetup
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<StartupTasks>();
         services.AddScoped<RequestContext>();
+        services.AddScoped<NeedAccess>();
         services.AddScoped<IdempotencyContext>();
         services.AddSingleton<IdempotencyStore>();
         services.AddHostedService<IdempotencyCleanup>();
@@ -83,6 +86,8 @@ public static class MarketplaceSetup
         app.MapPartners();
         app.MapSites();
         app.MapCapabilities();
+        app.MapNeeds();
+        app.MapBids();
         ListChanges.Map(app);
         app.MapFallback("/api/{**path}", () => Results.Problem(ProblemExceptionHandler.Create(
             404, ErrorCodes.NotFound, "No such resource.", null)));
