@@ -11,20 +11,20 @@ public sealed class SqlServerApi : ApiFactory
 
     public override string Provider => "sqlserver";
 
-    private static string Server => Environment.GetEnvironmentVariable("MARKETPLACE_TEST_SQLSERVER")!;
+    private static string ServerConnectionString => Environment.GetEnvironmentVariable("MARKETPLACE_TEST_SQLSERVER")!;
 
     public override async Task InitializeAsync()
     {
         _database = $"mp_test_{Guid.NewGuid():N}";
-        await ExecuteAsync(Server, $"CREATE DATABASE [{_database}]");
-        ConnectionString = new SqlConnectionStringBuilder(Server) { InitialCatalog = _database }.ToString();
+        await ExecuteAsync(ServerConnectionString, $"CREATE DATABASE [{_database}]");
+        ConnectionString = new SqlConnectionStringBuilder(ServerConnectionString) { InitialCatalog = _database }.ToString();
     }
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
         SqlConnection.ClearAllPools();
-        await ExecuteAsync(Server, $"ALTER DATABASE [{_database}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{_database}]");
+        await ExecuteAsync(ServerConnectionString, $"ALTER DATABASE [{_database}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{_database}]");
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)
