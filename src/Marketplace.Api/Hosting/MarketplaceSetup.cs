@@ -72,6 +72,7 @@ public static class MarketplaceSetup
     {
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseExceptionHandler();
+        app.UseMiddleware<IdempotentReplayMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMarketplaceOpenApi();
         app.MapHealth();
