@@ -77,6 +77,7 @@ public static class MarketplaceSetup
     {
         app.UseMiddleware<IdempotencyMiddleware>();
         app.UseExceptionHandler();
+        app.UseMiddleware<IdempotentReplayMiddleware>();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.UseMarketplaceOpenApi();
         app.MapHealth();

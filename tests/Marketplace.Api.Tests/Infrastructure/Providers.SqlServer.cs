@@ -1,11 +1,14 @@
 // Compiled only when MARKETPLACE_TEST_SQLSERVER is set (see the csproj): the SQL Server
 // instances of every provider-parameterized test class.
 
+
 using Marketplace.Api.Tests.Features.ApiKeys;
 using Marketplace.Api.Tests.Features.Auth;
 using Marketplace.Api.Tests.Features.Capabilities;
+using Marketplace.Api.Tests.Features.Changes;
 using Marketplace.Api.Tests.Features.Clusters;
 using Marketplace.Api.Tests.Features.Companies;
+using Marketplace.Api.Tests.Features.Partners;
 using Marketplace.Api.Tests.Features.Sites;
 using Marketplace.Api.Tests.Http;
 using Marketplace.Api.Tests.Startup;
@@ -28,3 +31,7 @@ public sealed class ReadSitesTestsOnSqlServer(SqlServerApi api) : ReadSitesTests
 public sealed class CreateCapabilityTestsOnSqlServer(SqlServerApi api) : CreateCapabilityTests(api), IClassFixture<SqlServerApi>;
 public sealed class ReadCapabilitiesTestsOnSqlServer(SqlServerApi api) : ReadCapabilitiesTests(api), IClassFixture<SqlServerApi>;
 public sealed class ChangeCapabilityTestsOnSqlServer(SqlServerApi api) : ChangeCapabilityTests(api), IClassFixture<SqlServerApi>;
+public sealed class PartnerTestsOnSqlServer(SqlServerApi api) : PartnerTests(api), IClassFixture<SqlServerApi>;
+public sealed class IdempotencyTestsOnSqlServer(SqlServerApi api) : IdempotencyTests(api), IClassFixture<SqlServerApi>;
+public sealed class InFlightIdempotencyTestsOnSqlServer(SqlServerApi api) : InFlightIdempotencyTests(api), IClassFixture<SqlServerApi>;
+public sealed class ChangeFeedTestsOnSqlServer(SqlServerApi api) : ChangeFeedTests(api), IClassFixture<SqlServerApi>;

@@ -6,6 +6,8 @@ namespace Marketplace.Api.Tests.Infrastructure;
 
 public sealed record TestCompany(string Id, string Key, string TaxId);
 
+public sealed record TestPartner(string Id, string Key, string Name);
+
 /// Builders for the facts most tests start from, all through the public API.
 public static class Scenario
 {
@@ -131,5 +133,26 @@ public static class Scenario
         if (json is null) copy.Remove(property);
         else copy[property] = JsonNode.Parse(json);
         return copy;
+    }
+
+    /// A partner app registered by the admin (its key is only in this answer).
+    public static async Task<TestPartner> CreatePartnerAsync(this ApiFactory api, string? name = null)
+    {
+        name ??= $"Partner {Guid.NewGuid():N}";
+        var partner = await (await api.Admin().PostJsonAsync("/api/v1/partners", new { name })).ExpectAsync(HttpStatusCode.Created);
+        return new TestPartner((string)partner["id"]!, (string)partner["key"]!, name);
+    }
+
+    /// The supplier lets the partner act for it.
+    public static async Task GrantAsync(this ApiFactory api, TestCompany supplier, TestPartner partner) =>
+        await (await api.As(supplier.Key).PostJsonAsync($"/api/v1/companies/{supplier.Id}/partners", new { partnerId = partner.Id }))
+            .ExpectAsync(HttpStatusCode.NoContent);
+
+    /// A client with the partner's key acting for this company (X-On-Behalf-Of).
+    public static HttpClient AsPartner(this ApiFactory api, TestPartner partner, string onBehalfOf)
+    {
+        var client = api.As(partner.Key);
+        client.DefaultRequestHeaders.TryAddWithoutValidation("X-On-Behalf-Of", onBehalfOf);
+        return client;
     }
 }

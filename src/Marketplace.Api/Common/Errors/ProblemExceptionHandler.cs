@@ -1,6 +1,5 @@
 using System.Data.Common;
 using FluentValidation;
-using Marketplace.Api.Common.Idempotency;
 using Marketplace.Domain;
 using Marketplace.Infrastructure.Database;
 using Microsoft.AspNetCore.Diagnostics;
@@ -15,11 +14,6 @@ public sealed class ProblemExceptionHandler(Db db, ILogger<ProblemExceptionHandl
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
-        if (exception is IdempotentReplay replay)
-        {
-            await IdempotencyMiddleware.WriteReplayAsync(http, replay.Response, ct);
-            return true;
-        }
         var problem = exception switch
         {
             ValidationException v => Validation(v),

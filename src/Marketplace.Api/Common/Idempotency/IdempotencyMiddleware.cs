@@ -63,6 +63,25 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
     }
 }
 
+/// Answers a replay inside UseExceptionHandler, so that the exception handler never sees it:
+/// ASP.NET's handler drops the ETag and adds no-cache headers to every answer it writes, and a
+/// replay must be the stored response (ETag included).
+public sealed class IdempotentReplayMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext http)
+    {
+        try
+        {
+            await next(http);
+        }
+        catch (IdempotentReplay replay) when (!http.Response.HasStarted)
+        {
+            http.Response.Clear();
+            await IdempotencyMiddleware.WriteReplayAsync(http, replay.Response, http.RequestAborted);
+        }
+    }
+}
+
 public sealed class IdempotencyCleanup(IdempotencyStore store, TimeProvider time, ILogger<IdempotencyCleanup> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
