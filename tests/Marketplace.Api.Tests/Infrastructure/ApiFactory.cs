@@ -14,11 +14,12 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
     public const string AdminKey = "mp_test_admin_key_0123456789abcdefghijklmnopqrstuvwxyz";
 
     private readonly Dictionary<string, string?> _settings = new();
+    private bool _ownsKeysFile = true;
 
     public TestClock Clock { get; } = new();
     public abstract string Provider { get; }
     public string ConnectionString { get; protected set; } = "";
-    public string KeysFile { get; } = Path.Combine(Path.GetTempPath(), $"mp-keys-{Guid.NewGuid():N}.env");
+    public string KeysFile { get; private set; } = Path.Combine(Path.GetTempPath(), $"mp-keys-{Guid.NewGuid():N}.env");
 
     /// Extra configuration for this instance (before the first request).
     public ApiFactory With(string key, string? value)
@@ -32,8 +33,12 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
     public new virtual async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        File.Delete(KeysFile);
+        if (_ownsKeysFile) File.Delete(KeysFile);
     }
+
+    /// A second factory (in effect a second API process) on this factory's database, with the
+    /// same settings and keys file; disposing it leaves both alone.
+    public ApiFactory OnSameDatabase() => new SameDatabaseApi(this);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -61,6 +66,22 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
     /// A Db on this factory's database, for checks that look under the API.
     public Db OpenDb() => new(new DatabaseOptions { Provider = Provider, ConnectionString = ConnectionString });
+
+    private sealed class SameDatabaseApi : ApiFactory
+    {
+        public SameDatabaseApi(ApiFactory first)
+        {
+            Provider = first.Provider;
+            ConnectionString = first.ConnectionString;
+            KeysFile = first.KeysFile;
+            _ownsKeysFile = false;
+            foreach (var (key, value) in first._settings) _settings[key] = value;
+        }
+
+        public override string Provider { get; }
+
+        public override Task InitializeAsync() => Task.CompletedTask;
+    }
 }
 
 public sealed class SqliteApi : ApiFactory
