@@ -60,13 +60,26 @@ public sealed class SupplyBulkWriter(Db db, ReferenceData reference, ILogger log
 
         var groups = new Dictionary<string, int>(StringComparer.Ordinal);
         var progress = new Progress(logger, capabilities, clock);
-        foreach (var chunk in Chunks(generator, capabilities))
+        // Generation of the next chunk runs beside the write of this one (two cores: one for each).
+        // The generator is used by one task at a time, in order, so the content stays the same.
+        using var chunks = Chunks(generator, capabilities).GetEnumerator();
+        var next = Task.Run(() => chunks.MoveNext() ? chunks.Current : null, ct);
+        try
         {
-            await writer.WriteAsync(chunk, ct);
-            var counts = SupplyCounts.Of(chunk);
-            foreach (var group in chunk.SelectMany(c => c.Capabilities).Select(k => CategoryCode.Group(k.CategoryCode)))
-                groups[group] = groups.GetValueOrDefault(group) + 1;
-            progress.Add(counts);
+            while (await next is { } chunk)
+            {
+                next = Task.Run(() => chunks.MoveNext() ? chunks.Current : null, ct);
+                await writer.WriteAsync(chunk, ct);
+                var counts = SupplyCounts.Of(chunk);
+                foreach (var group in chunk.SelectMany(c => c.Capabilities).Select(k => CategoryCode.Group(k.CategoryCode)))
+                    groups[group] = groups.GetValueOrDefault(group) + 1;
+                progress.Add(counts);
+            }
+        }
+        finally
+        {
+            // After a failed write, let the generating task finish before its enumerator is disposed.
+            await Task.WhenAny(next);
         }
         await tx.CommitAsync(ct);
         var written = progress.Total;
