@@ -18,7 +18,7 @@ public sealed class StartupTasks(
         ConfigureAdminKeys();
         // The embedded demo seeds by default; a server database only when asked.
         if (config.GetValue("Marketplace:SeedDemoData", db.Provider == DatabaseProvider.Sqlite))
-            await seeder.SeedAsync(ct);
+            await seeder.SeedAsync(KeysFile, ct);
     }
 
     public string KeysFile => Path.GetFullPath(config["Marketplace:KeysFile"] is { Length: > 0 } f ? f : DefaultKeysFile);

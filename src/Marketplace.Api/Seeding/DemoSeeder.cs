@@ -1,18 +1,23 @@
-using System.Text.Json;
+using System.Diagnostics;
 using Dapper;
 using Marketplace.Api.Features.Clusters;
+using Marketplace.Api.Hosting;
 using Marketplace.Domain.Reference;
 using Marketplace.Infrastructure.Database;
+using Marketplace.Infrastructure.Seeding;
 
 namespace Marketplace.Api.Seeding;
 
-/// Loads the demo data of `seeds/demo/` into an empty database, once: the real clusters of
-/// domain.md. A second start finds them and adds nothing.
+/// Loads the demo data into an empty database, once, in one transaction: the real clusters of
+/// seeds/demo/ (domain.md), the synthetic anchors, suppliers and wholesalers of SupplyGenerator,
+/// and demo API keys, which go to the keys file after the commit. A second start finds the
+/// clusters and adds nothing.
 public sealed class DemoSeeder(Db db, ReferenceData reference, TimeProvider time, ILogger<DemoSeeder> logger)
 {
-    public async Task<bool> SeedAsync(CancellationToken ct)
+    public async Task<bool> SeedAsync(string keysFile, CancellationToken ct)
     {
-        var clusters = LoadClusters();
+        var clock = Stopwatch.StartNew();
+        var clusters = DemoClusters.Load();
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(connection, ct);
         // Under the write transaction: two processes starting together cannot both seed.
@@ -25,26 +30,26 @@ public sealed class DemoSeeder(Db db, ReferenceData reference, TimeProvider time
             return false;
         }
         var now = time.GetUtcNow();
+        now = new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero);
+        var supplyClusters = new List<SupplyCluster>(clusters.Count);
         foreach (var c in clusters)
         {
             var cluster = new ClusterDto(Domain.Id.New(), c.Name, c.RegionCode, reference.RuRegionName(c.RegionCode) ?? c.RegionCode,
-                new GeoPointDto(c.Center.Lat, c.Center.Lon), c.Specializations, c.LocalSourcingThreshold,
-                new DateTimeOffset(now.UtcTicks - now.UtcTicks % 10, TimeSpan.Zero));
+                new GeoPointDto(c.Center.Lat, c.Center.Lon), c.Specializations, c.LocalSourcingThreshold, now);
             await ClusterSql.InsertAsync(connection, tx, cluster, ct);
+            supplyClusters.Add(c.ToSupply(cluster.Id));
         }
+
+        var supply = new SupplyGenerator(supplyClusters, reference.Okpd2).Demo();
+        var counts = await DemoSupplyWriter.InsertAsync(connection, tx, db.Dialect, supply.Companies, now, ct);
+        var kalugaAuto = supplyClusters.Single(c => c.Key == DemoClusters.KalugaAutomotive);
+        var keys = await DemoKeys.CreateAsync(connection, tx, supply, kalugaAuto.Id, now, ct);
         await tx.CommitAsync(ct);
-        logger.LogInformation("Demo data: seeded {Count} clusters", clusters.Count);
+
+        foreach (var (name, value) in keys) KeysFileStore.Write(keysFile, name, value);
+        logger.LogInformation(
+            "Demo data: seeded {Clusters} clusters, {Companies} companies, {Sites} sites and {Capabilities} capabilities in {Ms} ms; demo keys in {KeysFile}",
+            clusters.Count, counts.Companies, counts.Sites, counts.Capabilities, clock.ElapsedMilliseconds, keysFile);
         return true;
     }
-
-    public static IReadOnlyList<SeedCluster> LoadClusters()
-    {
-        using var stream = typeof(DemoSeeder).Assembly.GetManifestResourceStream("demo/clusters.json")
-            ?? throw new InvalidOperationException("seeds/demo/clusters.json is not embedded.");
-        return JsonSerializer.Deserialize<List<SeedCluster>>(stream, new JsonSerializerOptions(JsonSerializerDefaults.Web))
-            ?? throw new InvalidOperationException("seeds/demo/clusters.json is empty.");
-    }
-
-    public sealed record SeedCluster(string Key, string Name, string RegionCode, string City, GeoPointDto Center,
-        List<string> Specializations, double LocalSourcingThreshold);
 }

@@ -7,28 +7,14 @@ namespace Marketplace.Api.Tests.Infrastructure;
 /// the SQL Server classes are excluded, not skipped. Unverified on the project's machines.
 public sealed class SqlServerApi : ApiFactory
 {
-    private readonly bool _ownsDatabase = true;
     private string _database = "";
 
-    public SqlServerApi()
-    {
-    }
-
-    private SqlServerApi(string connectionString)
-    {
-        ConnectionString = connectionString;
-        _ownsDatabase = false;
-    }
-
     public override string Provider => "sqlserver";
-
-    public override ApiFactory OnSameDatabase() => new SqlServerApi(ConnectionString);
 
     private static string ServerConnectionString => Environment.GetEnvironmentVariable("MARKETPLACE_TEST_SQLSERVER")!;
 
     public override async Task InitializeAsync()
     {
-        if (!_ownsDatabase) return;
         _database = $"mp_test_{Guid.NewGuid():N}";
         await ExecuteAsync(ServerConnectionString, $"CREATE DATABASE [{_database}]");
         ConnectionString = new SqlConnectionStringBuilder(ServerConnectionString) { InitialCatalog = _database }.ToString();
@@ -37,7 +23,6 @@ public sealed class SqlServerApi : ApiFactory
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        if (!_ownsDatabase) return;
         SqlConnection.ClearAllPools();
         await ExecuteAsync(ServerConnectionString, $"ALTER DATABASE [{_database}] SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE [{_database}]");
     }

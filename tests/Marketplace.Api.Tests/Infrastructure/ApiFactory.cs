@@ -14,11 +14,12 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
     public const string AdminKey = "mp_test_admin_key_0123456789abcdefghijklmnopqrstuvwxyz";
 
     private readonly Dictionary<string, string?> _settings = new();
+    private bool _ownsKeysFile = true;
 
     public TestClock Clock { get; } = new();
     public abstract string Provider { get; }
     public string ConnectionString { get; protected set; } = "";
-    public string KeysFile { get; } = Path.Combine(Path.GetTempPath(), $"mp-keys-{Guid.NewGuid():N}.env");
+    public string KeysFile { get; private set; } = Path.Combine(Path.GetTempPath(), $"mp-keys-{Guid.NewGuid():N}.env");
 
     /// Extra configuration for this instance (before the first request).
     public ApiFactory With(string key, string? value)
@@ -29,15 +30,15 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
     public abstract Task InitializeAsync();
 
-    /// A second, unstarted app on this factory's database (another process, or a restart): it
-    /// neither creates nor drops the database. Dispose it; no InitializeAsync is needed.
-    public abstract ApiFactory OnSameDatabase();
-
     public new virtual async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        File.Delete(KeysFile);
+        if (_ownsKeysFile) File.Delete(KeysFile);
     }
+
+    /// A second factory (in effect a second API process) on this factory's database, with the
+    /// same settings and keys file; disposing it leaves both alone.
+    public ApiFactory OnSameDatabase() => new SameDatabaseApi(this);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -65,34 +66,37 @@ public abstract class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
     /// A Db on this factory's database, for checks that look under the API.
     public Db OpenDb() => new(new DatabaseOptions { Provider = Provider, ConnectionString = ConnectionString });
+
+    private sealed class SameDatabaseApi : ApiFactory
+    {
+        public SameDatabaseApi(ApiFactory first)
+        {
+            Provider = first.Provider;
+            ConnectionString = first.ConnectionString;
+            KeysFile = first.KeysFile;
+            _ownsKeysFile = false;
+            foreach (var (key, value) in first._settings) _settings[key] = value;
+        }
+
+        public override string Provider { get; }
+
+        public override Task InitializeAsync() => Task.CompletedTask;
+    }
 }
 
 public sealed class SqliteApi : ApiFactory
 {
-    private readonly string _file;
-    private readonly bool _ownsFile;
+    private readonly string _file = Path.Combine(Path.GetTempPath(), $"mp-test-{Guid.NewGuid():N}.db");
 
-    public SqliteApi() : this(Path.Combine(Path.GetTempPath(), $"mp-test-{Guid.NewGuid():N}.db"), ownsFile: true)
-    {
-    }
-
-    private SqliteApi(string file, bool ownsFile)
-    {
-        _file = file;
-        _ownsFile = ownsFile;
-        ConnectionString = $"Data Source={file}";
-    }
+    public SqliteApi() => ConnectionString = $"Data Source={_file}";
 
     public override string Provider => "sqlite";
 
     public override Task InitializeAsync() => Task.CompletedTask;
 
-    public override ApiFactory OnSameDatabase() => new SqliteApi(_file, ownsFile: false);
-
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        if (!_ownsFile) return;
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(_file + suffix);
     }
@@ -100,30 +104,13 @@ public sealed class SqliteApi : ApiFactory
 
 public sealed class PostgresApi : ApiFactory
 {
-    private readonly bool _ownsDatabase = true;
-
-    public PostgresApi()
-    {
-    }
-
-    private PostgresApi(string connectionString)
-    {
-        ConnectionString = connectionString;
-        _ownsDatabase = false;
-    }
-
     public override string Provider => "postgres";
 
-    public override async Task InitializeAsync()
-    {
-        if (_ownsDatabase) ConnectionString = await PostgresServer.CreateDatabaseAsync();
-    }
-
-    public override ApiFactory OnSameDatabase() => new PostgresApi(ConnectionString);
+    public override async Task InitializeAsync() => ConnectionString = await PostgresServer.CreateDatabaseAsync();
 
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
-        if (_ownsDatabase) await PostgresServer.DropDatabaseAsync(ConnectionString);
+        await PostgresServer.DropDatabaseAsync(ConnectionString);
     }
 }

@@ -2,6 +2,7 @@
 // instances of every provider-parameterized test class.
 
 
+
 using Marketplace.Api.Tests.Features.ApiKeys;
 using Marketplace.Api.Tests.Features.Auth;
 using Marketplace.Api.Tests.Features.Capabilities;
@@ -11,6 +12,7 @@ using Marketplace.Api.Tests.Features.Companies;
 using Marketplace.Api.Tests.Features.Partners;
 using Marketplace.Api.Tests.Features.Sites;
 using Marketplace.Api.Tests.Http;
+using Marketplace.Api.Tests.Seeding;
 using Marketplace.Api.Tests.Startup;
 
 namespace Marketplace.Api.Tests.Infrastructure;
@@ -35,3 +37,5 @@ public sealed class PartnerTestsOnSqlServer(SqlServerApi api) : PartnerTests(api
 public sealed class IdempotencyTestsOnSqlServer(SqlServerApi api) : IdempotencyTests(api), IClassFixture<SqlServerApi>;
 public sealed class InFlightIdempotencyTestsOnSqlServer(SqlServerApi api) : InFlightIdempotencyTests(api), IClassFixture<SqlServerApi>;
 public sealed class ChangeFeedTestsOnSqlServer(SqlServerApi api) : ChangeFeedTests(api), IClassFixture<SqlServerApi>;
+public sealed class DemoSeedTestsOnSqlServer(SqlServerApi api) : DemoSeedTests(api), IClassFixture<SqlServerApi>;
+public sealed class SupplyBulkWriterTestsOnSqlServer(SqlServerApi api) : SupplyBulkWriterTests(api), IClassFixture<SqlServerApi>;
