@@ -10,7 +10,7 @@ namespace Marketplace.Api.Seeding;
 
 /// Loads the demo data into an empty database, once, in one transaction: the real clusters of
 /// seeds/demo/ (domain.md), the synthetic anchors, suppliers and wholesalers of SupplyGenerator,
-/// and demo API keys, which go to the keys file after the commit. A second start finds the
+/// their tenders in every status (DemoTenders), and demo API keys, which go to the keys file after the commit. A second start finds the
 /// clusters and adds nothing.
 public sealed class DemoSeeder(Db db, ReferenceData reference, TimeProvider time, ILogger<DemoSeeder> logger)
 {
@@ -43,13 +43,14 @@ public sealed class DemoSeeder(Db db, ReferenceData reference, TimeProvider time
         var supply = new SupplyGenerator(supplyClusters, reference.Okpd2).Demo();
         var counts = await DemoSupplyWriter.InsertAsync(connection, tx, db.Dialect, supply.Companies, now, ct);
         var kalugaAuto = supplyClusters.Single(c => c.Key == DemoClusters.KalugaAutomotive);
+        var tenders = await DemoTenders.InsertAsync(connection, tx, supply, now, ct);
         var keys = await DemoKeys.CreateAsync(connection, tx, supply, kalugaAuto.Id, now, ct);
         await tx.CommitAsync(ct);
 
         foreach (var (name, value) in keys) KeysFileStore.Write(keysFile, name, value);
         logger.LogInformation(
-            "Demo data: seeded {Clusters} clusters, {Companies} companies, {Sites} sites and {Capabilities} capabilities in {Ms} ms; demo keys in {KeysFile}",
-            clusters.Count, counts.Companies, counts.Sites, counts.Capabilities, clock.ElapsedMilliseconds, keysFile);
+            "Demo data: seeded {Clusters} clusters, {Companies} companies, {Sites} sites, {Capabilities} capabilities, {Needs} needs and {Bids} bids in {Ms} ms; demo keys in {KeysFile}",
+            clusters.Count, counts.Companies, counts.Sites, counts.Capabilities, tenders.Needs, tenders.Bids, clock.ElapsedMilliseconds, keysFile);
         return true;
     }
 }

@@ -84,6 +84,38 @@ public abstract class DemoSeedTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Demo_seed_gives_each_cluster_a_tender_in_every_status_with_bids_and_awards()
+    {
+        await StartAsync(_api);
+        var admin = _api.Admin();
+        var clusterCount = DemoClusters.Load().Count;
+        foreach (var status in new[] { "draft", "open", "closed", "awarded", "cancelled" })
+        {
+            var needs = await (await admin.GetAsync($"/api/v1/needs?status={status}&limit=200")).ExpectAsync(HttpStatusCode.OK);
+            Assert.Equal(clusterCount, needs["items"]!.AsArray().Count);
+        }
+
+        var awarded = await (await admin.GetAsync("/api/v1/needs?status=awarded&limit=200")).ExpectAsync(HttpStatusCode.OK);
+        foreach (var need in awarded["items"]!.AsArray())
+        {
+            var award = need!["award"] ?? throw new Xunit.Sdk.XunitException("An awarded demo need has no award.");
+            var bids = await (await admin.GetAsync($"/api/v1/needs/{need["id"]}/bids")).ExpectAsync(HttpStatusCode.OK);
+            Assert.False((bool)bids["sealed"]!);
+            var winners = bids["items"]!.AsArray().Where(b => (string?)b!["status"] == "awarded").ToList();
+            Assert.Equal((string?)award["bidId"], (string?)Assert.Single(winners)!["id"]);
+            Assert.All(bids["items"]!.AsArray().Where(b => (string?)b!["id"] != (string?)award["bidId"]),
+                b => Assert.Equal("rejected", (string?)b!["status"]));
+        }
+
+        // Open tenders are sealed: the owner sees how many bids there are, not the bids.
+        var open = await (await admin.GetAsync("/api/v1/needs?status=open&limit=1")).ExpectAsync(HttpStatusCode.OK);
+        var sealedBids = await (await admin.GetAsync($"/api/v1/needs/{open["items"]![0]!["id"]}/bids")).ExpectAsync(HttpStatusCode.OK);
+        Assert.True((bool)sealedBids["sealed"]!);
+        Assert.Empty(sealedBids["items"]!.AsArray());
+        Assert.True((int)sealedBids["count"]! > 0);
+    }
+
+    [Fact]
     public async Task Demo_keys_in_the_keys_file_work()
     {
         await StartAsync(_api);
