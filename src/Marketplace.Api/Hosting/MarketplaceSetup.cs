@@ -12,10 +12,12 @@ using Marketplace.Api.Features.Changes;
 using Marketplace.Api.Features.Clusters;
 using Marketplace.Api.Features.Companies;
 using Marketplace.Api.Features.Health;
+using Marketplace.Api.Features.Matching;
 using Marketplace.Api.Features.Partners;
 using Marketplace.Api.Features.Sites;
 using Marketplace.Api.Seeding;
 using Marketplace.Infrastructure.Database;
+using Marketplace.Infrastructure.Matching;
 using Marketplace.Infrastructure.Reference;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -30,6 +32,8 @@ public static class MarketplaceSetup
         services.AddSingleton(config.GetSection("Marketplace:Database").Get<DatabaseOptions>() ?? new DatabaseOptions());
         services.AddSingleton<Db>();
         services.AddSingleton<Migrator>();
+        services.AddSingleton<SupplyIndex>();
+        services.AddHostedService<SupplyIndexSync>();
         services.AddSingleton(ReferenceDataLoader.Load());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ApiKeyStore>();
@@ -89,6 +93,7 @@ public static class MarketplaceSetup
         app.MapCapabilities();
         app.MapNeeds();
         app.MapBids();
+        GetMatches.Map(app);
         ListChanges.Map(app);
         app.MapFallback("/api/{**path}", () => Results.Problem(ProblemExceptionHandler.Create(
             404, ErrorCodes.NotFound, "No such resource.", null)));

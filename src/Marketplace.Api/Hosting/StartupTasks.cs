@@ -1,13 +1,14 @@
 using Marketplace.Api.Common.Auth;
 using Marketplace.Api.Seeding;
 using Marketplace.Infrastructure.Database;
+using Marketplace.Infrastructure.Matching;
 using Marketplace.Infrastructure.Security;
 
 namespace Marketplace.Api.Hosting;
 
 /// What runs before the first request: migrations, admin keys, demo data.
 public sealed class StartupTasks(
-    IConfiguration config, Db db, Migrator migrator, AdminKeys admins, DemoSeeder seeder, ILogger<StartupTasks> logger)
+    IConfiguration config, Db db, Migrator migrator, AdminKeys admins, DemoSeeder seeder, SupplyIndex index, ILogger<StartupTasks> logger)
 {
     public const string DefaultKeysFile = ".marketplace/keys.env";
 
@@ -19,6 +20,9 @@ public sealed class StartupTasks(
         // The embedded demo seeds by default; a server database only when asked.
         if (config.GetValue("Marketplace:SeedDemoData", db.Provider == DatabaseProvider.Sqlite))
             await seeder.SeedAsync(KeysFile, ct);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var candidates = await index.LoadAsync(ct);
+        logger.LogInformation("Matching index: {Count} candidates loaded in {Ms} ms", candidates, started.ElapsedMilliseconds);
     }
 
     public string KeysFile => Path.GetFullPath(config["Marketplace:KeysFile"] is { Length: > 0 } f ? f : DefaultKeysFile);
