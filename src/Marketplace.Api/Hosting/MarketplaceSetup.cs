@@ -4,6 +4,7 @@ using Marketplace.Api.Common.Errors;
 using Marketplace.Api.Common.Http;
 using Marketplace.Api.Common.Idempotency;
 using Marketplace.Api.Common.Pipeline;
+using Marketplace.Api.Features.Analytics;
 using Marketplace.Api.Features.ApiKeys;
 using Marketplace.Api.Features.Bids;
 using Marketplace.Api.Features.Needs;
@@ -94,6 +95,7 @@ public static class MarketplaceSetup
         app.MapNeeds();
         app.MapBids();
         GetMatches.Map(app);
+        GetLocalization.Map(app);
         ListChanges.Map(app);
         app.MapFallback("/api/{**path}", () => Results.Problem(ProblemExceptionHandler.Create(
             404, ErrorCodes.NotFound, "No such resource.", null)));
