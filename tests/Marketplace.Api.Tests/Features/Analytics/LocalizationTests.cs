@@ -305,6 +305,55 @@ public abstract class LocalizationTests(ApiFactory api)
         AssertGaps(report);
     }
 
+    [Fact]
+    public async Task Potential_ranks_each_need_under_its_own_scope_and_weights()
+    {
+        var cluster = await api.CreateClusterAsync(); // RU-KLU
+        var anchor = await api.CreateCompanyAsync(["anchor"], "large");
+        var plant = await SiteAsync(anchor.Id, cluster, null, PlantLat, PlantLon);
+        var s1 = await api.CreateCompanyAsync(["supplier"], "small");
+        var s2 = await api.CreateCompanyAsync(["supplier"], "medium");
+        var s3 = await api.CreateCompanyAsync(["supplier"], "micro");
+        await CapabilityAsync(s1.Id, await SiteAsync(s1.Id, cluster, null, PlantLat, PlantLon), "25.62.10", 0.5);
+        await CapabilityAsync(s2.Id, await SiteAsync(s2.Id, cluster, null, FarLat, PlantLon), "25.62.10", 0.6);
+        // At the plant's point and in its region, but in no cluster.
+        await CapabilityAsync(s3.Id, await SiteAsync(s3.Id, null, "RU-KLU", PlantLat, PlantLon), "25.62.10", 0.95);
+
+        var byCluster = await NeedAsync(anchor, plant, "25.62.10", 1_000_000m, 0.2);
+        var byLocalization = await NeedAsync(anchor, plant, "25.62.10", 1_000_000m, 0.2,
+            extra: new() { ["weights"] = new JsonObject { ["proximity"] = 0, ["capability"] = 0, ["localization"] = 1 } });
+        var byRegion = await NeedAsync(anchor, plant, "25.62.10", 1_000_000m, 0.2, extra: new() { ["scope"] = "region" });
+        var anywhere = await NeedAsync(anchor, plant, "25.62.10", 1_000_000m, 0.2, extra: new() { ["scope"] = "any" });
+        foreach (var id in new[] { byCluster, byLocalization, byRegion, anywhere }) await PublishAsync(anchor, id, TimeSpan.FromDays(5));
+
+        var report = await ReportAsync(api.Admin(), $"clusterId={cluster}");
+        // level: every need at 0.2.
+        AssertClose(0.2, report["level"]);
+        // potential: scope cluster, default weights -> S1 (0.5: at the plant, beats S2 as in the main data set);
+        // scope cluster, only localization weighted -> S2 (G 0.4 > 0.3) -> 0.6;
+        // scope region -> S3 (same point, G 0.75 > 0.3) -> 0.95; scope any -> S3 -> 0.95.
+        // (0.5 + 0.6 + 0.95 + 0.95) * 1M / 4M = 0.75
+        AssertClose(3.0 / 4, report["potentialLevel"]);
+        AssertGaps(report);
+    }
+
+    [Fact]
+    public async Task Money_is_summed_exactly()
+    {
+        var cluster = await api.CreateClusterAsync();
+        var anchor = await api.CreateCompanyAsync(["anchor"], "large");
+        var plant = await SiteAsync(anchor.Id, cluster, null, PlantLat, PlantLon);
+        await NeedAsync(anchor, plant, "26.11", 0.1m, 0.5);
+        await NeedAsync(anchor, plant, "26.11.1", 0.2m, 0.5);
+        await NeedAsync(anchor, plant, "27.12", 1234.56m, 0.5);
+
+        var report = await ReportAsync(api.Admin(), $"clusterId={cluster}");
+        // 0.1 + 0.2 + 1234.56 = 1234.86 exactly (decimals, not doubles); 26.11: 0.1 + 0.2 = 0.3.
+        Assert.Equal(1234.86m, (decimal)report["annualValue"]!);
+        AssertGaps(report, ("27.12", 1234.56m, 1), ("26.11", 0.3m, 2));
+        AssertClose(0.5, report["level"]);
+    }
+
     // ---- validation ----
 
     [Theory]
@@ -356,6 +405,22 @@ public abstract class LocalizationTests(ApiFactory api)
         AssertEmpty(await ReportAsync(api.As(supplier.Key), $"ownerId={supplier.Id}"));
         await (await api.As(supplier.Key).GetAsync($"/api/v1/analytics/localization?ownerId={anchor.Id}"))
             .ExpectProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
+    }
+
+    [Fact]
+    public async Task A_partner_acting_for_a_supplier_reads_that_suppliers_figures_only()
+    {
+        var supplier = await api.CreateCompanyAsync(["supplier", "anchor"]);
+        var other = await api.CreateCompanyAsync(["anchor"]);
+        var partner = await api.CreatePartnerAsync();
+        await api.GrantAsync(supplier, partner);
+        var client = api.AsPartner(partner, supplier.Id);
+        AssertEmpty(await ReportAsync(client, $"ownerId={supplier.Id}"));
+        await (await client.GetAsync($"/api/v1/analytics/localization?ownerId={other.Id}"))
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "auth.forbidden");
+        // Without X-On-Behalf-Of a partner key may not call it (api.md, Auth and roles).
+        await (await api.As(partner.Key).GetAsync($"/api/v1/analytics/localization?ownerId={supplier.Id}"))
+            .ExpectProblemAsync(HttpStatusCode.Forbidden, "partner.on_behalf_required");
     }
 
     [Fact]
@@ -425,13 +490,15 @@ public abstract class LocalizationTests(ApiFactory api)
         })).ExpectAsync(HttpStatusCode.Created);
 
     private async Task<string> NeedAsync(TestCompany owner, string siteId, string categoryCode, decimal annualValue,
-        double currentLocalShare, string currency = "RUB")
+        double currentLocalShare, string currency = "RUB", JsonObject? extra = null)
     {
-        var need = await (await api.As(owner.Key).PostJsonAsync("/api/v1/needs", new
+        var body = new JsonObject
         {
-            title = $"Need {categoryCode}", categoryCode, quantityPerMonth = 100, unit = "PCE", deliverySiteId = siteId,
-            currentLocalShare, annualValue, currency,
-        })).ExpectAsync(HttpStatusCode.Created);
+            ["title"] = $"Need {categoryCode}", ["categoryCode"] = categoryCode, ["quantityPerMonth"] = 100, ["unit"] = "PCE",
+            ["deliverySiteId"] = siteId, ["currentLocalShare"] = currentLocalShare, ["annualValue"] = annualValue, ["currency"] = currency,
+        };
+        foreach (var (key, value) in extra ?? []) body[key] = value?.DeepClone();
+        var need = await (await api.As(owner.Key).PostJsonAsync("/api/v1/needs", body)).ExpectAsync(HttpStatusCode.Created);
         return (string)need["id"]!;
     }
 
