@@ -354,6 +354,46 @@ public abstract class LocalizationTests(ApiFactory api)
         AssertClose(0.5, report["level"]);
     }
 
+    [Fact]
+    public async Task Region_scope_reads_the_delivery_sites_own_region_not_its_clusters()
+    {
+        var cluster = await api.CreateClusterAsync(); // RU-KLU
+        var anchor = await api.CreateCompanyAsync(["anchor"], "large");
+        // In the cluster, but in region RU-VLA (api.md: a site's region may differ from its cluster's).
+        var plant = await SiteAsync(anchor.Id, cluster, "RU-VLA", PlantLat, PlantLon);
+        await NeedAsync(anchor, plant, "26.11", 2_000_000m, 0.25);
+
+        var region = await ReportAsync(api.Admin(), "regionCode=RU-VLA");
+        Assert.Equal(1, (int)region["needCount"]!);
+        Assert.Equal(2_000_000m, (decimal)region["annualValue"]!);
+        AssertClose(0.25, region["level"]);
+        Assert.Null(region["clusterSourcing"]);
+        var byCluster = await ReportAsync(api.Admin(), $"clusterId={cluster}");
+        Assert.Equal(1, (int)byCluster["needCount"]!);
+    }
+
+    [Fact]
+    public async Task A_deactivated_supplier_stops_counting_for_potential_and_gaps()
+    {
+        var cluster = await api.CreateClusterAsync();
+        var anchor = await api.CreateCompanyAsync(["anchor"], "large");
+        var plant = await SiteAsync(anchor.Id, cluster, null, PlantLat, PlantLon);
+        var supplier = await api.CreateCompanyAsync(["supplier"], "small");
+        await CapabilityAsync(supplier.Id, await SiteAsync(supplier.Id, cluster, null, PlantLat, PlantLon), "26.20.1", 0.9);
+        var need = await NeedAsync(anchor, plant, "26.20.11", 1_000_000m, 0.3);
+        await PublishAsync(anchor, need, TimeSpan.FromDays(5));
+
+        var before = await ReportAsync(api.Admin(), $"clusterId={cluster}");
+        AssertClose(0.9, before["potentialLevel"]); // max(0.3, 0.9)
+        AssertGaps(before);
+
+        await (await api.Admin().PatchJsonAsync($"/api/v1/companies/{supplier.Id}", new { active = false })).ExpectAsync(HttpStatusCode.OK);
+        var after = await ReportAsync(api.Admin(), $"clusterId={cluster}");
+        AssertClose(0.3, after["potentialLevel"]); // no match: currentLocalShare
+        AssertGaps(after, ("26.20", 1_000_000m, 1));
+        AssertClose(0.3, after["level"]);
+    }
+
     // ---- validation ----
 
     [Theory]
