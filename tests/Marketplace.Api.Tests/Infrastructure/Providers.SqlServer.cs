@@ -3,6 +3,7 @@
 
 
 
+using Marketplace.Api.Tests.Features.Analytics;
 using Marketplace.Api.Tests.Features.ApiKeys;
 using Marketplace.Api.Tests.Features.Auth;
 using Marketplace.Api.Tests.Features.Capabilities;
@@ -39,3 +40,4 @@ public sealed class InFlightIdempotencyTestsOnSqlServer(SqlServerApi api) : InFl
 public sealed class ChangeFeedTestsOnSqlServer(SqlServerApi api) : ChangeFeedTests(api), IClassFixture<SqlServerApi>;
 public sealed class DemoSeedTestsOnSqlServer(SqlServerApi api) : DemoSeedTests(api), IClassFixture<SqlServerApi>;
 public sealed class SupplyBulkWriterTestsOnSqlServer(SqlServerApi api) : SupplyBulkWriterTests(api), IClassFixture<SqlServerApi>;
+public sealed class LocalizationTestsOnSqlServer(SqlServerApi api) : LocalizationTests(api), IClassFixture<SqlServerApi>;
