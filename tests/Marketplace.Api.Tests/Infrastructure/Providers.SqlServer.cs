@@ -4,10 +4,12 @@
 
 using Marketplace.Api.Tests.Features.ApiKeys;
 using Marketplace.Api.Tests.Features.Auth;
+using Marketplace.Api.Tests.Features.Bids;
 using Marketplace.Api.Tests.Features.Capabilities;
 using Marketplace.Api.Tests.Features.Changes;
 using Marketplace.Api.Tests.Features.Clusters;
 using Marketplace.Api.Tests.Features.Companies;
+using Marketplace.Api.Tests.Features.Needs;
 using Marketplace.Api.Tests.Features.Partners;
 using Marketplace.Api.Tests.Features.Sites;
 using Marketplace.Api.Tests.Http;
@@ -35,3 +37,12 @@ public sealed class PartnerTestsOnSqlServer(SqlServerApi api) : PartnerTests(api
 public sealed class IdempotencyTestsOnSqlServer(SqlServerApi api) : IdempotencyTests(api), IClassFixture<SqlServerApi>;
 public sealed class InFlightIdempotencyTestsOnSqlServer(SqlServerApi api) : InFlightIdempotencyTests(api), IClassFixture<SqlServerApi>;
 public sealed class ChangeFeedTestsOnSqlServer(SqlServerApi api) : ChangeFeedTests(api), IClassFixture<SqlServerApi>;
+public sealed class CreateNeedTestsOnSqlServer(SqlServerApi api) : CreateNeedTests(api), IClassFixture<SqlServerApi>;
+public sealed class NeedVisibilityTestsOnSqlServer(SqlServerApi api) : NeedVisibilityTests(api), IClassFixture<SqlServerApi>;
+public sealed class NeedLifecycleTestsOnSqlServer(SqlServerApi api) : NeedLifecycleTests(api), IClassFixture<SqlServerApi>;
+public sealed class PatchNeedTestsOnSqlServer(SqlServerApi api) : PatchNeedTests(api), IClassFixture<SqlServerApi>;
+public sealed class NeedHistoryTestsOnSqlServer(SqlServerApi api) : NeedHistoryTests(api), IClassFixture<SqlServerApi>;
+public sealed class TenderConcurrencyTestsOnSqlServer(SqlServerApi api) : TenderConcurrencyTests(api), IClassFixture<SqlServerApi>;
+public sealed class SubmitBidTestsOnSqlServer(SqlServerApi api) : SubmitBidTests(api), IClassFixture<SqlServerApi>;
+public sealed class WithdrawBidTestsOnSqlServer(SqlServerApi api) : WithdrawBidTests(api), IClassFixture<SqlServerApi>;
+public sealed class SealedBidTestsOnSqlServer(SqlServerApi api) : SealedBidTests(api), IClassFixture<SqlServerApi>;
