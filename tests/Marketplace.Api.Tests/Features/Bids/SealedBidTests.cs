@@ -237,6 +237,23 @@ public abstract class SealedBidTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Bid_read_under_another_need_of_the_same_owner_is_404()
+    {
+        var anchor = await api.CreateAnchorAsync();
+        var supplier = await api.CreateSupplierAsync(anchor.ClusterId);
+        var first = await api.CreateOpenNeedAsync(anchor, TimeSpan.FromHours(1));
+        var second = await api.CreateOpenNeedAsync(anchor, TimeSpan.FromHours(1));
+        var bid = await api.BidAsync(supplier, first.Id());
+        api.PassDeadline(first);
+
+        await (await api.As(anchor.Key).GetAsync(BidPath(first.Id(), bid.Id()))).ExpectAsync(HttpStatusCode.OK);
+        await api.As(anchor.Key).GetAsync(BidPath(second.Id(), bid.Id())).ExpectNotFoundAsync();
+        await api.As(supplier.Key).GetAsync(BidPath(second.Id(), bid.Id())).ExpectNotFoundAsync();
+        await api.Admin().GetAsync(BidPath(second.Id(), bid.Id())).ExpectNotFoundAsync();
+        await api.Admin().GetAsync(BidPath(first.Id(), "not-a-bid")).ExpectNotFoundAsync();
+    }
+
+    [Fact]
     public async Task Draft_has_no_deadline_and_is_sealed()
     {
         var anchor = await api.CreateAnchorAsync();

@@ -41,7 +41,7 @@ public abstract class NeedLifecycleTests(ApiFactory api)
         var deadline = api.Now() + TimeSpan.FromDays(2);
 
         var published = await (await api.As(anchor.Key).PostJsonAsync($"{NeedPath(draft.Id())}/publish",
-            new { bidDeadline = deadline.ToOffset(TimeSpan.FromHours(3)).ToString("yyyy-MM-dd'T'HH:mm:sszzz") })).ExpectAsync(HttpStatusCode.OK);
+            new { bidDeadline = deadline.ToOffset(TimeSpan.FromHours(3)).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", System.Globalization.CultureInfo.InvariantCulture) })).ExpectAsync(HttpStatusCode.OK);
 
         Assert.Equal(Iso(deadline), (string?)published["bidDeadline"]);
     }
@@ -172,6 +172,30 @@ public abstract class NeedLifecycleTests(ApiFactory api)
         Assert.Equal(closedETag, adminETag);
         // Nothing was written: the stored status is still open.
         Assert.Equal("open", (await api.QueryAsync<string>("SELECT status FROM needs WHERE id = @id", new { id = Guid.Parse(open.Id()) })).Single());
+    }
+
+    [Fact]
+    public async Task Deadline_with_a_fraction_of_a_second_closes_the_need_exactly_then()
+    {
+        var anchor = await api.CreateAnchorAsync();
+        var supplier = await api.CreateSupplierAsync(anchor.ClusterId);
+        var draft = await api.CreateDraftAsync(anchor);
+        var deadline = api.Now() + TimeSpan.FromMilliseconds(1500.25);
+        var published = await (await api.As(anchor.Key).PublishAsync(draft.Id(), deadline)).ExpectAsync(HttpStatusCode.OK);
+        Assert.Equal(deadline, Time(published["bidDeadline"]));
+        var client = api.As(anchor.Key);
+
+        api.Clock.Advance(TimeSpan.FromMilliseconds(1500.24));
+        Assert.Equal("open", (string?)(await client.ReadNeedAsync(draft.Id())).Need["status"]);
+        Assert.Equal([draft.Id()], await client.NeedIdsAsync($"?ownerId={anchor.Id}&status=open"));
+        Assert.Equal([draft.Id()], await api.As(supplier.Key).NeedIdsAsync($"?ownerId={anchor.Id}"));
+        await api.BidAsync(supplier, draft.Id());
+
+        api.Clock.Advance(TimeSpan.FromMilliseconds(0.01));
+        Assert.Equal("closed", (string?)(await client.ReadNeedAsync(draft.Id())).Need["status"]);
+        Assert.Equal([draft.Id()], await client.NeedIdsAsync($"?ownerId={anchor.Id}&status=closed"));
+        Assert.Empty(await api.As(supplier.Key).NeedIdsAsync($"?ownerId={anchor.Id}"));
+        Assert.False((bool)(await client.ListBidsAsync(draft.Id()))["sealed"]!);
     }
 
     // ---- cancel ----
