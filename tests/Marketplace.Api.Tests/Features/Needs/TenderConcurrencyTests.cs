@@ -58,6 +58,70 @@ public abstract class TenderConcurrencyTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Concurrent_awards_and_cancels_of_a_closed_need_leave_one_consistent_outcome()
+    {
+        var anchor = await api.CreateAnchorAsync();
+        var need = await api.CreateOpenNeedAsync(anchor, TimeSpan.FromHours(1));
+        var bids = new List<string>();
+        for (var i = 0; i < 3; i++)
+            bids.Add((await api.BidAsync(await api.CreateSupplierAsync(anchor.ClusterId), need.Id())).Id());
+        api.PassDeadline(need);
+
+        var requests = Enumerable.Range(0, 16).Select(i => i % 2 == 0
+            ? api.As(anchor.Key).AwardAsync(need.Id(), bids[i % bids.Count])
+            : api.As(anchor.Key).CancelAsync(need.Id(), $"Race {i}")).ToList();
+        var responses = await Task.WhenAll(requests);
+
+        var winner = Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        var outcome = (string)(await winner.JsonAsync())["status"]!;
+        var statuses = (await api.QueryAsync<string>("SELECT status FROM bids WHERE need_id = @id", new { id = Guid.Parse(need.Id()) })).ToList();
+        for (var i = 0; i < responses.Length; i++)
+        {
+            if (responses[i] == winner) continue;
+            var isAward = i % 2 == 0;
+            var code = (outcome, isAward) switch
+            {
+                ("awarded", true) => "award.exists",
+                ("awarded", false) => "need.not_cancellable",
+                ("cancelled", true) => "need.not_closed",
+                _ => "need.not_cancellable",
+            };
+            await responses[i].ExpectProblemAsync(HttpStatusCode.Conflict, code);
+        }
+        Assert.Equal(outcome, await api.StatusOfAsync(need.Id()));
+        if (outcome == "awarded")
+            Assert.Equal(["awarded", "rejected", "rejected"], statuses.Order(StringComparer.Ordinal));
+        else
+            Assert.All(statuses, s => Assert.Equal("cancelled", s));
+    }
+
+    [Fact]
+    public async Task Bids_racing_a_cancel_leave_no_live_bid_on_the_cancelled_need()
+    {
+        var anchor = await api.CreateAnchorAsync();
+        var need = await api.CreateOpenNeedAsync(anchor);
+        var suppliers = new List<TestSupplier>();
+        for (var i = 0; i < 12; i++) suppliers.Add(await api.CreateSupplierAsync(anchor.ClusterId));
+
+        var bidTasks = suppliers.Select(s => api.As(s.Key).PostBidAsync(need.Id())).ToList();
+        var cancelTask = api.As(anchor.Key).CancelAsync(need.Id(), "Racing the bids");
+        await Task.WhenAll(bidTasks.Append(cancelTask));
+        var bidResponses = await Task.WhenAll(bidTasks);
+
+        await (await cancelTask).ExpectAsync(HttpStatusCode.OK);
+        var accepted = new List<string>();
+        foreach (var response in bidResponses)
+        {
+            if (response.StatusCode == HttpStatusCode.Created) accepted.Add((await response.JsonAsync()).Id());
+            else await response.ExpectProblemAsync(HttpStatusCode.NotFound, "not_found"); // a stranger to a cancelled need
+        }
+        var byNeed = new { id = Guid.Parse(need.Id()) };
+        Assert.Equal(0L, await api.CountAsync("SELECT COUNT(*) FROM bids WHERE need_id = @id AND status = 'submitted'", byNeed));
+        Assert.Equal((long)accepted.Count, await api.CountAsync("SELECT COUNT(*) FROM bids WHERE need_id = @id AND status = 'cancelled'", byNeed));
+        Assert.Equal("cancelled", await api.StatusOfAsync(need.Id()));
+    }
+
+    [Fact]
     public async Task Fifty_concurrent_bids_from_fifty_suppliers_are_all_stored()
     {
         var anchor = await api.CreateAnchorAsync();
