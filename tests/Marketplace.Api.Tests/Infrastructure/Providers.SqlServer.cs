@@ -3,13 +3,16 @@
 
 
 
+
 using Marketplace.Api.Tests.Features.Analytics;
 using Marketplace.Api.Tests.Features.ApiKeys;
 using Marketplace.Api.Tests.Features.Auth;
+using Marketplace.Api.Tests.Features.Bids;
 using Marketplace.Api.Tests.Features.Capabilities;
 using Marketplace.Api.Tests.Features.Changes;
 using Marketplace.Api.Tests.Features.Clusters;
 using Marketplace.Api.Tests.Features.Companies;
+using Marketplace.Api.Tests.Features.Needs;
 using Marketplace.Api.Tests.Features.Partners;
 using Marketplace.Api.Tests.Features.Sites;
 using Marketplace.Api.Tests.Http;
@@ -41,3 +44,12 @@ public sealed class ChangeFeedTestsOnSqlServer(SqlServerApi api) : ChangeFeedTes
 public sealed class DemoSeedTestsOnSqlServer(SqlServerApi api) : DemoSeedTests(api), IClassFixture<SqlServerApi>;
 public sealed class SupplyBulkWriterTestsOnSqlServer(SqlServerApi api) : SupplyBulkWriterTests(api), IClassFixture<SqlServerApi>;
 public sealed class LocalizationTestsOnSqlServer(SqlServerApi api) : LocalizationTests(api), IClassFixture<SqlServerApi>;
+public sealed class CreateNeedTestsOnSqlServer(SqlServerApi api) : CreateNeedTests(api), IClassFixture<SqlServerApi>;
+public sealed class NeedVisibilityTestsOnSqlServer(SqlServerApi api) : NeedVisibilityTests(api), IClassFixture<SqlServerApi>;
+public sealed class NeedLifecycleTestsOnSqlServer(SqlServerApi api) : NeedLifecycleTests(api), IClassFixture<SqlServerApi>;
+public sealed class PatchNeedTestsOnSqlServer(SqlServerApi api) : PatchNeedTests(api), IClassFixture<SqlServerApi>;
+public sealed class NeedHistoryTestsOnSqlServer(SqlServerApi api) : NeedHistoryTests(api), IClassFixture<SqlServerApi>;
+public sealed class TenderConcurrencyTestsOnSqlServer(SqlServerApi api) : TenderConcurrencyTests(api), IClassFixture<SqlServerApi>;
+public sealed class SubmitBidTestsOnSqlServer(SqlServerApi api) : SubmitBidTests(api), IClassFixture<SqlServerApi>;
+public sealed class WithdrawBidTestsOnSqlServer(SqlServerApi api) : WithdrawBidTests(api), IClassFixture<SqlServerApi>;
+public sealed class SealedBidTestsOnSqlServer(SqlServerApi api) : SealedBidTests(api), IClassFixture<SqlServerApi>;

@@ -25,10 +25,15 @@ public static class ListBids
         public Validator() => this.AddPagingRules(x => x.Page, x => x.Scope, Id.IsValid);
     }
 
-    /// Anyone who can see the need; what they see is decided by the handler.
-    public sealed class Authorizer : IAuthorizer<Query>
+    /// Anyone who can see the need (else 404, before the paging is validated); what they see
+    /// is decided by the handler.
+    public sealed class Authorizer(Db db) : IAuthorizer<Query>
     {
-        public ValueTask AuthorizeAsync(Query message, Caller caller, CancellationToken ct) => ValueTask.CompletedTask;
+        public async ValueTask AuthorizeAsync(Query message, Caller caller, CancellationToken ct)
+        {
+            await using var connection = await db.OpenAsync(ct);
+            await NeedSql.VisibleAsync(connection, null, db.Dialect, caller, message.NeedId, ct);
+        }
     }
 
     public sealed class Handler(Db db, RequestContext context) : IQueryHandler<Query, BidList>

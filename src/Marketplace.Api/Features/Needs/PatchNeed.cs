@@ -27,7 +27,7 @@ public static class PatchNeed
         public Optional<string> Currency { get; init; }
         public Optional<string> Scope { get; init; }
         public Optional<double?> RadiusKm { get; init; }
-        public Optional<WeightsInput> Weights { get; init; }
+        public Optional<WeightsPatch> Weights { get; init; }
         public Optional<double?> ProximityScaleKm { get; init; }
 
         /// Null on a required field stays null (and fails validation); null on an optional one
@@ -42,8 +42,25 @@ public static class PatchNeed
             AnnualValue = AnnualValue.Or(current.AnnualValue),
             Currency = Currency.IsSet ? Currency.Value ?? "RUB" : current.Currency,
             Scope = Scope.IsSet ? Scope.Value ?? NeedScopes.Cluster : current.Scope,
-            RadiusKm = RadiusKm.Or(current.RadiusKm), Weights = Weights.Or(current.Weights),
+            RadiusKm = RadiusKm.Or(current.RadiusKm),
+            Weights = Weights.IsSet ? Weights.Value?.MergeInto(current.Weights) : current.Weights,
             ProximityScaleKm = ProximityScaleKm.Or(current.ProximityScaleKm),
+        };
+    }
+
+    /// RFC 7396 merges a patch object into the target object key by key (a target without
+    /// weights counts as `{}`); a null member removes that key, which validation then reports.
+    public sealed record WeightsPatch
+    {
+        public Optional<double?> Proximity { get; init; }
+        public Optional<double?> Capability { get; init; }
+        public Optional<double?> Localization { get; init; }
+
+        public WeightsInput MergeInto(WeightsInput? current) => new()
+        {
+            Proximity = Proximity.Or(current?.Proximity),
+            Capability = Capability.Or(current?.Capability),
+            Localization = Localization.Or(current?.Localization),
         };
     }
 
