@@ -26,9 +26,10 @@ public sealed class CatalogRecord
 
     public IReadOnlyList<CatalogFieldError> Errors { get; }
 
-    /// The sku as written, also on a rejected record when it could be read (a string `sku`, or
-    /// the sku cell of a CSV row with a wrong cell count): `?mode=replace` keeps every sku that
-    /// appears in a record of the body, valid or rejected. Null when the record could not be read.
+    /// The sku as written, also on a rejected record when it could be read (a string `sku` met
+    /// before any JSON syntax error, or the sku cell of a CSV row with a wrong cell count):
+    /// `?mode=replace` keeps every sku that appears in a record of the body, valid or rejected.
+    /// Null when it could not be read (an over-long record, an unterminated quote, ...).
     public string? Sku { get; }
 
     [MemberNotNullWhen(true, nameof(Item))]

@@ -41,9 +41,15 @@ internal static class CatalogFields
 
 /// One row being read: raw values set by the NDJSON or CSV parser, then validated once by
 /// `Build`, so both formats share every rule and message. Reused from row to row.
-internal sealed class CatalogRow(ReferenceData reference)
+internal sealed class CatalogRow
 {
     private const string DefaultCurrency = "RUB";
+
+    private static readonly Func<string, bool> ValidSku = DomainSku.IsValid;
+    private static readonly Func<string, bool> ValidName = n => !string.IsNullOrWhiteSpace(n) && n.Length <= Limits.NameMaxLength;
+    private static readonly Func<string, bool> ValidCategory = DomainCategoryCode.IsValid;
+    private static readonly Func<string, bool> ValidGtin = IsGtin;
+    private static readonly Func<string, bool> ValidId = Id.IsValid;
 
     private readonly string?[] text = new string?[CatalogFields.Count];
     private readonly List<CatalogFieldError> errors = new(4);
@@ -53,6 +59,20 @@ internal sealed class CatalogRow(ReferenceData reference)
     private int seen;
     private int bad;
     private string? wholeRowError;
+
+    // Bound once: method groups would allocate a delegate per row.
+    private readonly Func<string, bool> isUnit;
+    private readonly Func<string, bool> isCurrency;
+    private readonly Func<string, bool> isCountry;
+    private readonly Func<string, bool> isRuRegion;
+
+    public CatalogRow(ReferenceData reference)
+    {
+        isUnit = reference.IsUnit;
+        isCurrency = reference.IsCurrency;
+        isCountry = reference.IsCountry;
+        isRuRegion = reference.IsRuRegion;
+    }
 
     public void Reset()
     {
@@ -130,30 +150,30 @@ internal sealed class CatalogRow(ReferenceData reference)
             return CatalogRecord.Rejected(line, [new CatalogFieldError(null, wholeRowError)], rawSku);
         }
 
-        var sku = Required(CatalogField.Sku, DomainSku.IsValid,
+        var sku = Required(CatalogField.Sku, ValidSku,
             "'sku' must be 1 to 64 characters A-Z, a-z, 0-9, '.', '_' or '-' (not '.' or '..').");
-        var name = Required(CatalogField.Name, n => !string.IsNullOrWhiteSpace(n) && n.Length <= Limits.NameMaxLength,
+        var name = Required(CatalogField.Name, ValidName,
             $"'name' must be non-blank and at most {Limits.NameMaxLength} characters.");
-        var category = Required(CatalogField.CategoryCode, DomainCategoryCode.IsValid,
+        var category = Required(CatalogField.CategoryCode, ValidCategory,
             "'categoryCode' must be an OKPD2-style code such as 25.62, 25.62.1, 25.62.10 or 25.62.10.110.");
         var unitText = text[(int)CatalogField.Unit];
         text[(int)CatalogField.Unit] = unitText?.ToUpperInvariant();
-        var unit = Required(CatalogField.Unit, reference.IsUnit, "'unit' must be a UN/ECE Rec 20 unit code such as PCE, KGM or MTR.");
-        var currency = Optional(CatalogField.Currency, reference.IsCurrency, "'currency' must be an active ISO 4217 code such as RUB.")
+        var unit = Required(CatalogField.Unit, isUnit, "'unit' must be a UN/ECE Rec 20 unit code such as PCE, KGM or MTR.");
+        var currency = Optional(CatalogField.Currency, isCurrency, "'currency' must be an active ISO 4217 code such as RUB.")
             ?? DefaultCurrency;
-        var country = Required(CatalogField.OriginCountry, reference.IsCountry,
+        var country = Required(CatalogField.OriginCountry, isCountry,
             "'originCountry' must be an ISO 3166-1 alpha-2 code such as RU or CN.");
-        var gtin = Optional(CatalogField.Gtin, IsGtin, "'gtin' must be 8, 12, 13 or 14 digits.");
-        var region = Optional(CatalogField.OriginRegionCode, reference.IsRuRegion,
+        var gtin = Optional(CatalogField.Gtin, ValidGtin, "'gtin' must be 8, 12, 13 or 14 digits.");
+        var region = Optional(CatalogField.OriginRegionCode, isRuRegion,
             "'originRegionCode' must be an ISO 3166-2:RU code such as RU-KLU.");
         if (region is not null && country is not null && country != "RU")
         {
             Fail(CatalogField.OriginRegionCode, "'originRegionCode' is allowed only with originCountry RU.");
         }
 
-        var site = Optional(CatalogField.WarehouseSiteId, Id.IsValid, "'warehouseSiteId' must be a site id (a UUID).");
-        CheckNumber(CatalogField.Price, price, p => p >= 0, "'price' must be a number >= 0.");
-        CheckNumber(CatalogField.Stock, stock, s => s >= 0, "'stock' must be a whole number >= 0.");
+        var site = Optional(CatalogField.WarehouseSiteId, ValidId, "'warehouseSiteId' must be a site id (a UUID).");
+        CheckNumber(CatalogField.Price, price, static p => p >= 0, "'price' must be a number >= 0.");
+        CheckNumber(CatalogField.Stock, stock, static s => s >= 0, "'stock' must be a whole number >= 0.");
         if (!IsBad(CatalogField.LocalShare) && localShare is { } share && share is < 0 or > 1)
         {
             Fail(CatalogField.LocalShare, "'localShare' must be between 0 and 1.");

@@ -121,18 +121,29 @@ internal static class NdjsonRowParser
 
     private static CatalogField? FieldOf(ref Utf8JsonReader r)
     {
-        if (r.ValueTextEquals("sku"u8)) return CatalogField.Sku;
-        if (r.ValueTextEquals("name"u8)) return CatalogField.Name;
-        if (r.ValueTextEquals("categoryCode"u8)) return CatalogField.CategoryCode;
-        if (r.ValueTextEquals("unit"u8)) return CatalogField.Unit;
-        if (r.ValueTextEquals("price"u8)) return CatalogField.Price;
-        if (r.ValueTextEquals("currency"u8)) return CatalogField.Currency;
-        if (r.ValueTextEquals("stock"u8)) return CatalogField.Stock;
-        if (r.ValueTextEquals("originCountry"u8)) return CatalogField.OriginCountry;
-        if (r.ValueTextEquals("gtin"u8)) return CatalogField.Gtin;
-        if (r.ValueTextEquals("originRegionCode"u8)) return CatalogField.OriginRegionCode;
-        if (r.ValueTextEquals("localShare"u8)) return CatalogField.LocalShare;
-        if (r.ValueTextEquals("warehouseSiteId"u8)) return CatalogField.WarehouseSiteId;
-        return null;
+        if (r.ValueIsEscaped || r.HasValueSequence)
+        {
+            var index = CatalogFields.IndexOf(r.GetString()!);
+            return index < 0 ? null : (CatalogField)index;
+        }
+
+        // A switch on the length first: this runs for every property of every row.
+        var name = r.ValueSpan;
+        return name.Length switch
+        {
+            3 when name.SequenceEqual("sku"u8) => CatalogField.Sku,
+            4 when name.SequenceEqual("name"u8) => CatalogField.Name,
+            4 when name.SequenceEqual("unit"u8) => CatalogField.Unit,
+            4 when name.SequenceEqual("gtin"u8) => CatalogField.Gtin,
+            5 when name.SequenceEqual("price"u8) => CatalogField.Price,
+            5 when name.SequenceEqual("stock"u8) => CatalogField.Stock,
+            8 when name.SequenceEqual("currency"u8) => CatalogField.Currency,
+            10 when name.SequenceEqual("localShare"u8) => CatalogField.LocalShare,
+            12 when name.SequenceEqual("categoryCode"u8) => CatalogField.CategoryCode,
+            13 when name.SequenceEqual("originCountry"u8) => CatalogField.OriginCountry,
+            15 when name.SequenceEqual("warehouseSiteId"u8) => CatalogField.WarehouseSiteId,
+            16 when name.SequenceEqual("originRegionCode"u8) => CatalogField.OriginRegionCode,
+            _ => null,
+        };
     }
 }
