@@ -338,8 +338,8 @@ public sealed class CatalogReader : IAsyncDisposable
         return scratch.AsSpan(0, (int)bytes.Length);
     }
 
-    /// Frames the next record (blank ones included) into `frame`, `frameKind` and `frameLine`;
-    /// false at the end of the body. `frame` stays valid until the next call.
+    // Frames the next record (blank ones included) into `frame`, `frameKind` and `frameLine`;
+    // false at the end of the body. `frame` stays valid until the next call.
     private async ValueTask<bool> NextFrameAsync(CancellationToken ct)
     {
         while (true)
@@ -425,8 +425,8 @@ public sealed class CatalogReader : IAsyncDisposable
         }
     }
 
-    /// Gives the held buffer back to the pipe: consumed up to the current record's start (or
-    /// everything scanned while skipping an over-long record), examined to its end.
+    // Gives the held buffer back to the pipe: consumed up to the current record's start (or
+    // everything scanned while skipping an over-long record), examined to its end.
     private void Release()
     {
         if (!holding)
@@ -495,8 +495,8 @@ public sealed class CatalogReader : IAsyncDisposable
 
     private static byte LastByte(ReadOnlySequence<byte> bytes) => bytes.Slice(bytes.Length - 1).FirstSpan[0];
 
-    /// Looks for the LF that ends the current record, resuming the quote state where the last
-    /// call stopped. `offset` is relative to the start of `bytes`.
+    // Looks for the LF that ends the current record, resuming the quote state where the last
+    // call stopped. `offset` is relative to the start of `bytes`.
     private bool Scan(ReadOnlySequence<byte> bytes, out long offset)
     {
         long seen = 0;

@@ -6,7 +6,7 @@ using DomainSku = Marketplace.Domain.Catalog.Sku;
 
 namespace Marketplace.Infrastructure.Catalog;
 
-/// The fields of a catalog row, in api.md's order (also the CSV column names).
+// The fields of a catalog row, in api.md's order (also the CSV column names).
 internal enum CatalogField
 {
     Sku,
@@ -39,8 +39,8 @@ internal static class CatalogFields
     public static int IndexOf(string name) => Array.IndexOf(Names, name);
 }
 
-/// One row being read: raw values set by the NDJSON or CSV parser, then validated once by
-/// `Build`, so both formats share every rule and message. Reused from row to row.
+// One row being read: raw values set by the NDJSON or CSV parser, then validated once by
+// `Build`, so both formats share every rule and message. Reused from row to row.
 internal sealed class CatalogRow
 {
     private const string DefaultCurrency = "RUB";
@@ -84,7 +84,7 @@ internal sealed class CatalogRow
         wholeRowError = null;
     }
 
-    /// False (after recording the error) when the field was already given in this row.
+    // False (after recording the error) when the field was already given in this row.
     public bool MarkSeen(CatalogField f)
     {
         var bit = 1 << (int)f;
@@ -120,10 +120,10 @@ internal sealed class CatalogRow
 
     public void FailUnknown(string property, string message) => errors.Add(new CatalogFieldError(property, message));
 
-    /// Bad JSON, a wrong cell count and the like: the row's only error, whatever else was found.
+    // Bad JSON, a wrong cell count and the like: the row's only error, whatever else was found.
     public void FailWholeRow(string message) => wholeRowError ??= message;
 
-    /// CSV cells are text; NDJSON numbers arrive parsed (`SetPrice`, ...).
+    // CSV cells are text; NDJSON numbers arrive parsed (`SetPrice`, ...).
     public void ParseNumbers()
     {
         price = ParseDecimal(CatalogField.Price) ?? price;

@@ -2,16 +2,16 @@ using System.Text;
 
 namespace Marketplace.Infrastructure.Catalog;
 
-/// Splits one framed CSV record (RFC 4180: quoted cells may hold commas, doubled quotes and
-/// newlines) into cells. A quote inside an unquoted cell is kept as a literal character, as
-/// most spreadsheet exports expect; text after a closing quote is an error.
+// Splits one framed CSV record (RFC 4180: quoted cells may hold commas, doubled quotes and
+// newlines) into cells. A quote inside an unquoted cell is kept as a literal character, as
+// most spreadsheet exports expect; text after a closing quote is an error.
 internal sealed class CsvRowParser
 {
     private readonly List<Cell> cells = new(16);
 
     public int Count => cells.Count;
 
-    /// False when the quoting is malformed (text after a closing quote).
+    // False when the quoting is malformed (text after a closing quote).
     public bool Split(ReadOnlySpan<byte> record)
     {
         cells.Clear();
@@ -71,7 +71,7 @@ internal sealed class CsvRowParser
         }
     }
 
-    /// Null for an empty cell (api.md: an empty CSV cell is null), quoted or not.
+    // Null for an empty cell (api.md: an empty CSV cell is null), quoted or not.
     public string? Text(ReadOnlySpan<byte> record, int index)
     {
         var c = cells[index];

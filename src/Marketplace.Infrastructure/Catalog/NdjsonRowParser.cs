@@ -2,8 +2,8 @@ using System.Text.Json;
 
 namespace Marketplace.Infrastructure.Catalog;
 
-/// One NDJSON line into a `CatalogRow`: the same strictness as the JSON API bodies (no
-/// comments, trailing commas, duplicate properties or numbers in strings; depth 32).
+// One NDJSON line into a `CatalogRow`: the same strictness as the JSON API bodies (no
+// comments, trailing commas, duplicate properties or numbers in strings; depth 32).
 internal static class NdjsonRowParser
 {
     private static readonly JsonReaderOptions Options = new()
