@@ -12,6 +12,7 @@ using Marketplace.Api.Tests.Features.Companies;
 using Marketplace.Api.Tests.Features.Partners;
 using Marketplace.Api.Tests.Features.Sites;
 using Marketplace.Api.Tests.Http;
+using Marketplace.Api.Tests.Matching;
 using Marketplace.Api.Tests.Seeding;
 using Marketplace.Api.Tests.Startup;
 
@@ -39,3 +40,6 @@ public sealed class InFlightIdempotencyTestsOnSqlServer(SqlServerApi api) : InFl
 public sealed class ChangeFeedTestsOnSqlServer(SqlServerApi api) : ChangeFeedTests(api), IClassFixture<SqlServerApi>;
 public sealed class DemoSeedTestsOnSqlServer(SqlServerApi api) : DemoSeedTests(api), IClassFixture<SqlServerApi>;
 public sealed class SupplyBulkWriterTestsOnSqlServer(SqlServerApi api) : SupplyBulkWriterTests(api), IClassFixture<SqlServerApi>;
+public sealed class IndexEquivalenceTestsOnSqlServer(SqlServerApi api) : IndexEquivalenceTests(api), IClassFixture<SqlServerApi>;
+public sealed class IndexFreshnessTestsOnSqlServer(SqlServerApi api) : IndexFreshnessTests(api), IClassFixture<SqlServerApi>;
+public sealed class GetMatchesTestsOnSqlServer(SqlServerApi api) : GetMatchesTests(api), IClassFixture<SqlServerApi>;
