@@ -36,15 +36,14 @@ internal sealed class CandidateBucket
     public readonly ushort[] Code, Unit;
     public readonly Node[] Nodes;
 
+    /// Builds over `rows` (reordered in place).
     public CandidateBucket(int cluster, int region, CandidateRow[] rows, int count)
     {
         Cluster = cluster;
         Region = region;
         Count = count;
-        var perm = new int[count];
-        for (var i = 0; i < count; i++) perm[i] = i;
         var nodes = new List<Node>(Math.Max(1, 2 * count / LeafSize + 1));
-        if (count > 0) Build(rows, perm, new double[count], 0, count, nodes);
+        if (count > 0) Build(rows, new double[count], 0, count, nodes);
         Nodes = [.. nodes];
         CapHi = new ulong[count];
         CapLo = new ulong[count];
@@ -60,7 +59,7 @@ internal sealed class CandidateBucket
         Unit = new ushort[count];
         for (var i = 0; i < count; i++)
         {
-            ref readonly var r = ref rows[perm[i]];
+            ref readonly var r = ref rows[i];
             CapHi[i] = r.CapHi;
             CapLo[i] = r.CapLo;
             SiteHi[i] = r.SiteHi;
@@ -84,7 +83,9 @@ internal sealed class CandidateBucket
 
     public long MemoryBytes => Count * (8L * 4 + 4 + 8 * 5 + 2 * 2) + Nodes.Length * 72L;
 
-    private static int Build(CandidateRow[] rows, int[] perm, double[] keys, int lo, int hi, List<Node> nodes)
+    // The rows themselves are reordered (not a permutation of them): every level then reads its
+    // range front to back, which made building 1M candidates several times faster.
+    private static int Build(CandidateRow[] rows, double[] keys, int lo, int hi, List<Node> nodes)
     {
         var index = nodes.Count;
         nodes.Add(default);
@@ -96,7 +97,7 @@ internal sealed class CandidateBucket
         };
         for (var i = lo; i < hi; i++)
         {
-            ref readonly var r = ref rows[perm[i]];
+            ref readonly var r = ref rows[i];
             n.MinPhi = Math.Min(n.MinPhi, r.Phi);
             n.MaxPhi = Math.Max(n.MaxPhi, r.Phi);
             n.MinLam = Math.Min(n.MinLam, r.Lam);
@@ -108,18 +109,18 @@ internal sealed class CandidateBucket
         if (hi - lo <= LeafSize)
         {
             // Local share descending: a scan stops at the first candidate whose bound falls short.
-            for (var i = lo; i < hi; i++) keys[i] = -rows[perm[i]].LocalShare;
-            Array.Sort(keys, perm, lo, hi - lo);
+            for (var i = lo; i < hi; i++) keys[i] = -rows[i].LocalShare;
+            Array.Sort(keys, rows, lo, hi - lo);
         }
         else
         {
             // Split the longer side (in radians along the ground) at the median.
             var byLat = n.MaxPhi - n.MinPhi >= (n.MaxLam - n.MinLam) * Math.Cos((n.MinPhi + n.MaxPhi) / 2);
-            for (var i = lo; i < hi; i++) keys[i] = byLat ? rows[perm[i]].Phi : rows[perm[i]].Lam;
+            for (var i = lo; i < hi; i++) keys[i] = byLat ? rows[i].Phi : rows[i].Lam;
             var mid = lo + (hi - lo) / 2;
-            Select(keys, perm, lo, hi, mid);
-            n.Left = Build(rows, perm, keys, lo, mid, nodes);
-            n.Right = Build(rows, perm, keys, mid, hi, nodes);
+            Select(keys, rows, lo, hi, mid);
+            n.Left = Build(rows, keys, lo, mid, nodes);
+            n.Right = Build(rows, keys, mid, hi, nodes);
         }
         nodes[index] = n;
         return index;
@@ -127,7 +128,7 @@ internal sealed class CandidateBucket
 
     /// Quickselect: afterwards keys[k] is the k-th smallest of [lo, hi), with none larger before it
     /// and none smaller after it (a full sort per level made loading 1M candidates seconds slower).
-    private static void Select(double[] keys, int[] perm, int lo, int hi, int k)
+    private static void Select(double[] keys, CandidateRow[] rows, int lo, int hi, int k)
     {
         while (hi - lo > 16)
         {
@@ -142,7 +143,7 @@ internal sealed class CandidateBucket
                 while (keys[j] > pivot) j--;
                 if (i > j) break;
                 (keys[i], keys[j]) = (keys[j], keys[i]);
-                (perm[i], perm[j]) = (perm[j], perm[i]);
+                (rows[i], rows[j]) = (rows[j], rows[i]);
                 i++;
                 j--;
             }
@@ -150,7 +151,7 @@ internal sealed class CandidateBucket
             else if (k >= i) lo = i;
             else return;
         }
-        Array.Sort(keys, perm, lo, hi - lo);
+        Array.Sort(keys, rows, lo, hi - lo);
     }
 }
 

@@ -66,13 +66,19 @@ internal static class SupplyRows
     private static Guid ReadGuid(DbDataReader r, int i) =>
         r.GetFieldType(i) == typeof(Guid) ? r.GetGuid(i) : Guid.Parse(r.GetString(i), CultureInfo.InvariantCulture);
 
+    // The rows are read synchronously: at start-up, per row, the async path cost more than the
+    // row's own work.
     private static async Task ForEachAsync(DbConnection connection, string sql, Action<DbDataReader> row, CancellationToken ct)
     {
         await using var cmd = connection.CreateCommand();
         cmd.CommandText = sql;
         cmd.CommandTimeout = 0;
         await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) row(reader);
+        while (reader.Read())
+        {
+            row(reader);
+            ct.ThrowIfCancellationRequested();
+        }
     }
 
     private static async IAsyncEnumerable<T> ReadByIdsAsync<T>(DbConnection connection, string sql, string column,
