@@ -22,7 +22,7 @@ public abstract class IndexEquivalenceTests(ApiFactory api)
         var following = new SupplyIndex(db);
         await following.LoadAsync(CancellationToken.None); // from (nearly) empty
         await model.AddCompaniesAsync(db, 500);
-        await following.CatchUpAsync(CancellationToken.None);
+        await api.CatchUpThroughAsync(following);
         var loaded = new SupplyIndex(db);
         await loaded.LoadAsync(CancellationToken.None);
         Assert.Equal(model.Capabilities.Count, loaded.Count);
@@ -32,7 +32,7 @@ public abstract class IndexEquivalenceTests(ApiFactory api)
         Compare(model, [("loaded", loaded), ("following", following)], 150);
 
         await model.MutateAsync(db, 400);
-        await following.CatchUpAsync(CancellationToken.None);
+        await api.CatchUpThroughAsync(following);
         Assert.Equal(model.Capabilities.Count, following.Count);
         Compare(model, [("following after changes", following)], 150);
     }

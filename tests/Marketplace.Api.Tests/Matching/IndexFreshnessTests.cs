@@ -114,7 +114,7 @@ public abstract class IndexFreshnessTests(ApiFactory api)
 
             // Nothing skipped anywhere: the second instance's index answers like one loaded from scratch.
             var followed = second.Services.GetRequiredService<SupplyIndex>();
-            await followed.CatchUpAsync(CancellationToken.None);
+            await api.CatchUpThroughAsync(followed);
             await using var db = api.OpenDb();
             var fresh = new SupplyIndex(db);
             await fresh.LoadAsync(CancellationToken.None);

@@ -13,8 +13,25 @@ public static class MatchingScenario
     public static async Task<SupplyIndex> CaughtUpIndexAsync(this ApiFactory api)
     {
         var index = api.Services.GetRequiredService<SupplyIndex>();
-        await index.CatchUpAsync(CancellationToken.None);
+        await api.CatchUpThroughAsync(index);
         return index;
+    }
+
+    /// Catches the index up at least through every change committed before this call. On a server
+    /// the feed holds a change back while any older transaction (of any test, in any database of
+    /// the server) is still running, so one catch-up right after a write may not see it yet: a
+    /// marker change is made and awaited in the feed, then followed.
+    public static async Task CatchUpThroughAsync(this ApiFactory api, SupplyIndex index)
+    {
+        var mark = await api.ChangeMarkAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            await index.CatchUpAsync(CancellationToken.None);
+            if (index.LoadedThroughToken >= mark) return;
+            Assert.True(DateTime.UtcNow < deadline, $"The index stayed at token {index.LoadedThroughToken}, before the mark {mark}.");
+            await Task.Delay(20);
+        }
     }
 
     public static async Task<string> SiteAtAsync(this ApiFactory api, string companyId, double lat, double lon, string? clusterId,
