@@ -12,16 +12,26 @@ public static class MatchFormula
     private const double Radians = Math.PI / 180; // pi/180 computed once
     private static readonly double Ln05 = Math.Log(0.5);
 
+    /// rad(x) = x * (pi / 180), with pi/180 computed once (matching.md).
+    public static double Rad(double degrees) => degrees * Radians;
+
     /// Great-circle distance by the haversine formula; 1 = the delivery site, 2 = the candidate's.
     public static double DistanceKm(double lat1, double lon1, double lat2, double lon2)
     {
-        var phi1 = lat1 * Radians;
-        var phi2 = lat2 * Radians;
+        var phi1 = Rad(lat1);
+        var phi2 = Rad(lat2);
+        return HaversineKm(phi1, Math.Cos(phi1), Rad(lon1), phi2, Math.Cos(phi2), Rad(lon2));
+    }
+
+    /// The same haversine from precomputed phi = rad(lat), cos(phi) and rad(lon) of both points
+    /// (the matching index keeps them per site); the same operations in the same order.
+    public static double HaversineKm(double phi1, double cosPhi1, double lam1, double phi2, double cosPhi2, double lam2)
+    {
         var dphi = phi2 - phi1;
-        var dlam = lon2 * Radians - lon1 * Radians;
+        var dlam = lam2 - lam1;
         var s1 = Math.Sin(dphi / 2);
         var s2 = Math.Sin(dlam / 2);
-        var a = s1 * s1 + ((Math.Cos(phi1) * Math.Cos(phi2)) * s2) * s2;
+        var a = s1 * s1 + ((cosPhi1 * cosPhi2) * s2) * s2;
         return (2 * EarthRadiusKm) * Math.Asin(Math.Min(1, Math.Sqrt(a)));
     }
 

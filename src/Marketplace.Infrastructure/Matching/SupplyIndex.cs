@@ -1,5 +1,6 @@
-using Dapper;
-using Marketplace.Domain.Companies;
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Marketplace.Domain.Catalog;
 using Marketplace.Domain.Matching;
 using Marketplace.Infrastructure.Database;
 
@@ -8,55 +9,201 @@ namespace Marketplace.Infrastructure.Matching;
 /// The position of a match in matching.md's order: what a matches cursor encodes.
 public readonly record struct MatchKey(double Score, double Localization, double DistanceKm, Guid CompanyId);
 
+/// Where a full load spent its time: the feed position, the company rows, the capability rows
+/// (with their sites), and building the buckets' trees.
+public sealed record LoadStats(TimeSpan Feed, TimeSpan Companies, TimeSpan Capabilities, TimeSpan Build);
+
 /// One page of ranked matches (at most `limit`) and whether more follow.
 public sealed record MatchPage(IReadOnlyList<Match> Items, bool HasMore);
 
+/// Everything a query reads, published whole: a writer builds the next one beside it (sharing
+/// whatever did not change) and swaps the reference, so queries never wait and never see half a change.
+internal sealed class SupplySnapshot(CompanyTable companies, CompanyIds companyIds, string[][] certSets,
+    Dictionary<string, CandidateGroup> groups)
+{
+    public static readonly SupplySnapshot Empty = new(CompanyTable.Empty, new CompanyIds(), [], new(StringComparer.Ordinal));
+
+    public CompanyTable Companies => companies;
+    public CompanyIds CompanyIds => companyIds;
+    public string[][] CertSets => certSets;
+    public Dictionary<string, CandidateGroup> Groups => groups;
+    public int Count { get; } = groups.Values.Sum(g => g.Count);
+}
+
 /// The supply candidates (capabilities, later catalog items) that matching ranks, held in memory
-/// and kept fresh from the change feed. No SQL runs per query.
+/// and kept fresh from the change feed. No SQL runs per query. See docs/adr/0006-matching-index.md.
 public sealed class SupplyIndex(Db db)
 {
-    private volatile IReadOnlyList<Candidate> _candidates = [];
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    // Interned codes, append-only and shared by every snapshot (0 = none).
+    private readonly ConcurrentDictionary<string, int> _units = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _regions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Guid, int> _clusters = new();
+    // Certification sets by their stored JSON and by their content (writer only).
+    private readonly Dictionary<string, int> _certsByJson = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _certsByContent = new(StringComparer.Ordinal);
+    private readonly List<string[]> _certSets = [];
+    private volatile SupplySnapshot _snapshot = SupplySnapshot.Empty;
+    private long _loadedThrough;
 
-    public long LoadedThroughToken { get; private set; }
+    public long LoadedThroughToken => Interlocked.Read(ref _loadedThrough);
 
-    public int Count => _candidates.Count;
+    public int Count => _snapshot.Count;
+
+    /// Where the last full load spent its time, and the index's own estimate of its arrays.
+    public LoadStats? LastLoad { get; private set; }
+
+    public long EstimatedBytes
+    {
+        get
+        {
+            var s = _snapshot;
+            return s.Companies.MemoryBytes + s.CompanyIds.MemoryBytes + s.Groups.Values.Sum(g => g.Buckets.Sum(b => b.MemoryBytes));
+        }
+    }
+
+    /// How many candidates the group of this category code holds (the benchmarks' denominator).
+    public int GroupCount(string categoryCode) =>
+        _snapshot.Groups.TryGetValue(CategoryCode.Group(categoryCode), out var g) ? g.Count : 0;
 
     /// Loads every candidate; answers how many.
     public async Task<int> LoadAsync(CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        // The feed position first (read through the feed, so never past a change still in flight):
-        // a change committed while loading is then seen again, never missed.
-        var last = LoadedThroughToken;
-        for (IReadOnlyList<Change> page; (page = await ChangeFeed.ReadAsync(connection, db.Dialect, last, 10_000, ct)).Count > 0;)
-            last = page[^1].Token;
-        var rows = await connection.QueryAsync<Row>(new CommandDefinition("""
-            SELECT k.id AS CapabilityId, k.company_id AS CompanyId, c.name AS CompanyName, c.size AS Size, c.active AS Active,
-                   c.roles AS Roles, c.certifications AS Certifications, s.id AS SiteId, s.lat AS Lat, s.lon AS Lon,
-                   s.cluster_id AS ClusterId, s.region_code AS RegionCode, k.category_code AS CategoryCode,
-                   k.capacity_per_month AS Capacity, k.unit AS Unit, k.local_share AS LocalShare
-            FROM capabilities k JOIN sites s ON s.id = k.site_id JOIN companies c ON c.id = k.company_id
-            """, cancellationToken: ct));
-        var list = rows.Select(r => r.ToCandidate()).ToList();
-        _candidates = list;
-        LoadedThroughToken = last;
-        return list.Count;
+        await _writer.WaitAsync(ct);
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await using var connection = await db.OpenAsync(ct);
+            // The feed position first (read through the feed, so never past a change still in flight):
+            // a change committed while loading is then seen again, never missed.
+            var last = LoadedThroughToken;
+            for (IReadOnlyList<Change> page; (page = await ChangeFeed.ReadAsync(connection, db.Dialect, last, 10_000, ct)).Count > 0;)
+                last = page[^1].Token;
+
+            var feed = clock.Elapsed;
+            // Companies and sites side by side on their own connections, then the capabilities.
+            var companies = new CompanyTableWriter(CompanyTable.Empty);
+            var ids = new CompanyIds();
+            Dictionary<Guid, SiteFacts>? sites = [];
+            await Task.WhenAll(
+                Task.Run(async () =>
+                {
+                    await using var c = await db.OpenAsync(ct);
+                    await SupplyRows.AllCompaniesAsync(c, company => Upsert(companies, ids, company), ct);
+                }, ct),
+                Task.Run(async () =>
+                {
+                    await using var c = await db.OpenAsync(ct);
+                    await SupplyRows.AllSitesAsync(c, (id, site) => sites![id] = site, ct);
+                }, ct));
+            var companiesRead = clock.Elapsed;
+            Dictionary<string, GroupBuilder>? builders = new(StringComparer.Ordinal);
+            await SupplyRows.AllCapabilitiesAsync(connection, k =>
+            {
+                var company = Find(ids, companies, k.CompanyId);
+                // Company and site rows are always there (foreign keys); one written after the reads
+                // above comes with a change the next catch-up applies.
+                if (company < 0 || !sites!.TryGetValue(k.SiteId, out var site)) return;
+                Add(builders!, null, new CapabilityFacts(k.Id, k.CompanyId, k.SiteId, k.CategoryCode, k.Capacity, k.Unit, k.LocalShare,
+                    site.Lat, site.Lon, site.ClusterId, site.RegionCode), company);
+            }, ct);
+            // The lambdas share one closure, which a pool thread may keep for a while: let go of the
+            // temporary tables explicitly.
+            sites = null;
+            var capabilitiesRead = clock.Elapsed;
+            var groups = Build(builders, new(StringComparer.Ordinal));
+            builders = null;
+            var snapshot = new SupplySnapshot(companies.Finish(), ids, [.. _certSets], groups);
+            _snapshot = snapshot;
+            Interlocked.Exchange(ref _loadedThrough, last);
+            LastLoad = new LoadStats(feed, companiesRead - feed, capabilitiesRead - companiesRead, clock.Elapsed - capabilitiesRead);
+            return snapshot.Count;
+        }
+        finally
+        {
+            _writer.Release();
+        }
     }
 
-    /// Catches up with the change feed: when anything changed, reloads.
+    /// Follows the change feed from LoadedThroughToken and applies what changed: a company's facts,
+    /// a site's capabilities (their positions), a capability (created, replaced or deleted).
+    /// Catalog changes arrive with the catalog work. Queries keep running on the previous snapshot.
     public async Task CatchUpAsync(CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var changes = await ChangeFeed.ReadAsync(connection, db.Dialect, LoadedThroughToken, 1, ct);
-        if (changes.Count > 0) await LoadAsync(ct);
+        await _writer.WaitAsync(ct);
+        try
+        {
+            await using var connection = await db.OpenAsync(ct);
+            while (true)
+            {
+                var from = LoadedThroughToken;
+                var changes = await ChangeFeed.ReadAsync(connection, db.Dialect, from, 10_000, ct);
+                if (changes.Count == 0) return;
+                HashSet<Guid> companies = [], sites = [], capabilities = [];
+                foreach (var change in changes)
+                {
+                    switch (change.Kind)
+                    {
+                        case ChangeKinds.Company: companies.Add(change.EntityId); break;
+                        case ChangeKinds.Site: sites.Add(change.EntityId); break;
+                        case ChangeKinds.Capability: capabilities.Add(change.EntityId); break;
+                    }
+                }
+                await ApplyAsync(connection, companies, sites, capabilities, ct);
+                Interlocked.Exchange(ref _loadedThrough, changes[^1].Token);
+            }
+        }
+        finally
+        {
+            _writer.Release();
+        }
     }
 
     /// The matches after `after` (null: from the top), at most `limit`.
     public MatchPage Query(MatchNeed need, MatchOptions options, int limit, MatchKey? after)
     {
-        var ranked = MatchFormula.Rank(need, _candidates, options);
-        var rest = after is { } key ? ranked.Where(m => After(m, key)).ToList() : ranked;
-        return new MatchPage(rest.Take(limit).ToList(), rest.Count > limit);
+        var snapshot = _snapshot;
+        if (!snapshot.Groups.TryGetValue(CategoryCode.Group(need.CategoryCode), out var group)
+            || !_units.TryGetValue(need.Unit, out var unit)
+            || (after is { } key && double.IsNaN(key.Score)))
+            return new MatchPage([], false);
+        int[] buckets;
+        switch (need.Scope)
+        {
+            case MatchScope.Cluster:
+                buckets = need.DeliveryClusterId is { } cluster && _clusters.TryGetValue(cluster, out var c) ? group.InCluster(c) : [];
+                break;
+            case MatchScope.Region:
+                buckets = _regions.TryGetValue(need.DeliveryRegionCode, out var r) ? group.InRegion(r) : [];
+                break;
+            case MatchScope.Radius when need.RadiusKm is null:
+                buckets = [];
+                break;
+            default:
+                buckets = group.All;
+                break;
+        }
+        if (buckets.Length == 0) return new MatchPage([], false);
+
+        var (ownerHi, ownerLo) = Ids.Split(need.OwnerId);
+        var owner = snapshot.CompanyIds.Find(ownerHi, ownerLo, snapshot.Companies);
+        var capacity = Math.Max(1, limit + 1);
+        var search = new SupplySearch(need, options, group, snapshot.Companies, snapshot.CertSets, unit, owner, capacity, after);
+        var found = search.Run(buckets);
+        var hits = search.Hits;
+        var w = need.NormalizedWeights;
+        var items = new List<Match>(Math.Min(found, Math.Max(0, limit)));
+        for (var i = 0; i < hits.Length && i < limit; i++)
+        {
+            ref readonly var h = ref hits[i];
+            var bucket = group.Buckets[h.Bucket];
+            var share = bucket.LocalShare[h.Pos];
+            items.Add(new Match(CandidateKind.Capability, Ids.Join(h.CoHi, h.CoLo), snapshot.Companies.Name(h.Company),
+                CompanyInfo.Size(snapshot.Companies.Info(h.Company)), Ids.Join(bucket.SiteHi[h.Pos], bucket.SiteLo[h.Pos]),
+                Ids.Join(h.CapHi, h.CapLo), null, group.Codes[bucket.Code[h.Pos]], h.S, h.P, h.C, h.G, h.D, h.M, h.K, share,
+                MatchFormula.GainPoints(need.AnnualValue, share, need.CurrentLocalShare, need.OwnerAnnualSpend), w));
+        }
+        return new MatchPage(items, found > limit);
     }
 
     public static MatchKey KeyOf(Match m) => new(m.Score, m.Localization, m.DistanceKm, m.CompanyId);
@@ -70,28 +217,220 @@ public sealed class SupplyIndex(Db db)
         return string.CompareOrdinal(Domain.Id.Format(m.CompanyId), Domain.Id.Format(key.CompanyId)) > 0;
     }
 
-    private sealed class Row
+    private async Task ApplyAsync(System.Data.Common.DbConnection connection, HashSet<Guid> companyIds, HashSet<Guid> siteIds,
+        HashSet<Guid> capabilityIds, CancellationToken ct)
     {
-        public Guid CapabilityId { get; init; }
-        public Guid CompanyId { get; init; }
-        public string CompanyName { get; init; } = "";
-        public string Size { get; init; } = "";
-        public bool Active { get; init; }
-        public int Roles { get; init; }
-        public string Certifications { get; init; } = "[]";
-        public Guid SiteId { get; init; }
-        public double Lat { get; init; }
-        public double Lon { get; init; }
-        public Guid? ClusterId { get; init; }
-        public string RegionCode { get; init; } = "";
-        public string CategoryCode { get; init; } = "";
-        public double Capacity { get; init; }
-        public string Unit { get; init; } = "";
-        public double LocalShare { get; init; }
+        var snapshot = _snapshot;
+        var companies = new CompanyTableWriter(snapshot.Companies);
+        var ids = snapshot.CompanyIds;
+        if (companyIds.Count > 0)
+            await foreach (var c in SupplyRows.CompaniesAsync(connection, companyIds, ct)) Upsert(companies, ids, c);
 
-        public Candidate ToCandidate() => new(CandidateKind.Capability, CompanyId, CompanyName,
-            CompanySizes.TryParse(Size, out var size) ? size : CompanySize.Large, Active, (CompanyRole)Roles,
-            System.Text.Json.JsonSerializer.Deserialize<HashSet<string>>(Certifications) ?? [], SiteId, Lat, Lon, ClusterId,
-            RegionCode, CapabilityId, null, CategoryCode, Capacity, Unit, LocalShare);
+        // The current rows of the changed capabilities and of every capability at a changed site;
+        // a changed id without a row was deleted.
+        var rows = new Dictionary<Guid, CapabilityFacts>();
+        if (capabilityIds.Count > 0)
+            await foreach (var k in SupplyRows.CapabilitiesAsync(connection, capabilityIds, ct)) rows[k.Id] = k;
+        if (siteIds.Count > 0)
+            await foreach (var k in SupplyRows.CapabilitiesAtSitesAsync(connection, siteIds, ct)) rows[k.Id] = k;
+        var missing = rows.Values.Select(k => k.CompanyId).Where(id => Find(ids, companies, id) < 0).ToHashSet();
+        if (missing.Count > 0)
+            await foreach (var c in SupplyRows.CompaniesAsync(connection, missing, ct)) Upsert(companies, ids, c);
+
+        var groups = snapshot.Groups;
+        if (capabilityIds.Count > 0 || siteIds.Count > 0 || rows.Count > 0)
+        {
+            // The old copies: every candidate with a changed id or at a changed site (also one that has
+            // since moved away from it, or whose group changed) is taken out, and its current row, if
+            // any, goes back in.
+            var gone = new IdSet(capabilityIds.Concat(rows.Keys));
+            var moved = new IdSet(siteIds);
+            var builders = new Dictionary<string, GroupBuilder>(StringComparer.Ordinal);
+            foreach (var (name, group) in snapshot.Groups)
+            {
+                for (var b = 0; b < group.Buckets.Length; b++)
+                {
+                    var bucket = group.Buckets[b];
+                    List<int>? removed = null;
+                    for (var i = 0; i < bucket.Count; i++)
+                        if (gone.Contains(bucket.CapHi[i], bucket.CapLo[i]) || moved.Contains(bucket.SiteHi[i], bucket.SiteLo[i]))
+                            (removed ??= []).Add(i);
+                    if (removed is null) continue;
+                    Builder(builders, name, group).Remove(b, removed);
+                }
+            }
+            foreach (var k in rows.Values)
+            {
+                var company = Find(ids, companies, k.CompanyId);
+                if (company >= 0) Add(builders, snapshot.Groups, k, company);
+            }
+            groups = Build(builders, snapshot.Groups);
+        }
+        _snapshot = new SupplySnapshot(companies.Finish(), ids, [.. _certSets], groups);
+    }
+
+    private static int Find(CompanyIds ids, CompanyTableWriter companies, Guid id)
+    {
+        var (hi, lo) = Ids.Split(id);
+        return ids.Find(hi, lo, companies);
+    }
+
+    private void Upsert(CompanyTableWriter companies, CompanyIds ids, CompanyFacts c)
+    {
+        var (hi, lo) = Ids.Split(c.Id);
+        var info = CompanyInfo.Pack(c.Active, c.Roles, c.Size, CertSet(c.Certifications));
+        var existing = ids.Find(hi, lo, companies);
+        if (existing >= 0) companies.Set(existing, hi, lo, c.Name, info);
+        else ids.Add(companies.Append(hi, lo, c.Name, info), companies);
+    }
+
+    private int CertSet(string json)
+    {
+        if (_certsByJson.TryGetValue(json, out var set)) return set;
+        var codes = (JsonSerializer.Deserialize<string[]>(json) ?? []).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var content = string.Join(',', codes);
+        if (!_certsByContent.TryGetValue(content, out set))
+        {
+            set = _certSets.Count;
+            _certSets.Add(codes);
+            _certsByContent[content] = set;
+        }
+        _certsByJson[json] = set;
+        return set;
+    }
+
+    private static GroupBuilder Builder(Dictionary<string, GroupBuilder> builders, string name, CandidateGroup? old)
+    {
+        if (!builders.TryGetValue(name, out var builder)) builders[name] = builder = new GroupBuilder(name, old);
+        return builder;
+    }
+
+    private void Add(Dictionary<string, GroupBuilder> builders, Dictionary<string, CandidateGroup>? current, CapabilityFacts k, int company)
+    {
+        var name = CategoryCode.Group(k.CategoryCode);
+        var builder = Builder(builders, name, current?.GetValueOrDefault(name));
+        var (capHi, capLo) = Ids.Split(k.Id);
+        var (siteHi, siteLo) = Ids.Split(k.SiteId);
+        var phi = MatchFormula.Rad(k.Lat);
+        var row = new CandidateRow
+        {
+            CapHi = capHi, CapLo = capLo, SiteHi = siteHi, SiteLo = siteLo, Company = company, Capacity = k.Capacity,
+            LocalShare = k.LocalShare, Phi = phi, CosPhi = Math.Cos(phi), Lam = MatchFormula.Rad(k.Lon),
+            Code = builder.Code(k.CategoryCode), Unit = Intern16(_units, k.Unit),
+        };
+        var cluster = k.ClusterId is { } id ? _clusters.GetOrAdd(id, _ => _clusters.Count + 1) : 0;
+        builder.Add(cluster, _regions.GetOrAdd(k.RegionCode, _ => _regions.Count + 1), row);
+    }
+
+    private static ushort Intern16(ConcurrentDictionary<string, int> codes, string s)
+    {
+        var code = codes.GetOrAdd(s, _ => codes.Count + 1);
+        return code <= ushort.MaxValue ? (ushort)code : throw new InvalidOperationException($"More than {ushort.MaxValue} distinct units.");
+    }
+
+    private static Dictionary<string, CandidateGroup> Build(Dictionary<string, GroupBuilder> builders, Dictionary<string, CandidateGroup> current)
+    {
+        var groups = new Dictionary<string, CandidateGroup>(current, StringComparer.Ordinal);
+        var built = builders.Values.Select(b => (b.Name, Group: b.Build())).ToList();
+        foreach (var (name, group) in built)
+        {
+            if (group.Count == 0) groups.Remove(name);
+            else groups[name] = group;
+        }
+        return groups;
+    }
+
+    /// The next version of one group: new rows and removals per bucket; untouched buckets are shared.
+    private sealed class GroupBuilder(string name, CandidateGroup? old)
+    {
+        private readonly List<string> _codes = [.. old?.Codes ?? []];
+        private readonly Dictionary<string, int> _codeIndex = old is null ? new(StringComparer.Ordinal)
+            : old.Codes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+        private readonly Dictionary<(int Cluster, int Region), List<CandidateRow>> _added = [];
+        private readonly Dictionary<int, List<int>> _removed = [];
+
+        public string Name => name;
+
+        public ushort Code(string code)
+        {
+            if (!_codeIndex.TryGetValue(code, out var i))
+            {
+                i = _codes.Count;
+                if (i > ushort.MaxValue) throw new InvalidOperationException($"More than {ushort.MaxValue + 1} codes in group {name}.");
+                _codes.Add(code);
+                _codeIndex[code] = i;
+            }
+            return (ushort)i;
+        }
+
+        public void Add(int cluster, int region, CandidateRow row)
+        {
+            if (!_added.TryGetValue((cluster, region), out var list)) _added[(cluster, region)] = list = [];
+            list.Add(row);
+        }
+
+        public void Remove(int bucket, List<int> positions) => _removed[bucket] = positions;
+
+        public CandidateGroup Build()
+        {
+            var buckets = new List<CandidateBucket>();
+            var work = new List<(int Cluster, int Region, CandidateRow[] Rows, int Count)>();
+            var oldBuckets = old?.Buckets ?? [];
+            var byKey = new Dictionary<(int, int), int>();
+            for (var b = 0; b < oldBuckets.Length; b++)
+            {
+                var bucket = oldBuckets[b];
+                var key = (bucket.Cluster, bucket.Region);
+                byKey[key] = b;
+                var removed = _removed.GetValueOrDefault(b);
+                var added = _added.GetValueOrDefault(key);
+                if (removed is null && added is null)
+                {
+                    buckets.Add(bucket);
+                    continue;
+                }
+                var skip = removed is null ? null : new HashSet<int>(removed);
+                var rows = new List<CandidateRow>(bucket.Count + (added?.Count ?? 0));
+                for (var i = 0; i < bucket.Count; i++)
+                    if (skip is null || !skip.Contains(i)) rows.Add(bucket.Row(i));
+                if (added is not null) rows.AddRange(added);
+                if (rows.Count > 0) work.Add((bucket.Cluster, bucket.Region, rows.ToArray(), rows.Count));
+            }
+            foreach (var (key, added) in _added)
+                if (!byKey.ContainsKey(key)) work.Add((key.Cluster, key.Region, added.ToArray(), added.Count));
+            _added.Clear();
+            // Two cores: the trees of a full load build side by side. Each input is dropped once
+            // built: a pool thread may keep the last work item (and so this closure) alive for a while.
+            var items = work.ToArray();
+            work.Clear();
+            var built = new CandidateBucket[items.Length];
+            Parallel.For(0, items.Length, i =>
+            {
+                built[i] = new CandidateBucket(items[i].Cluster, items[i].Region, items[i].Rows, items[i].Count);
+                items[i] = default;
+            });
+            buckets.AddRange(built);
+            return new CandidateGroup(name, [.. _codes], [.. buckets]);
+        }
+    }
+
+    /// A set of ids for one pass over every candidate: a 64 Kibit filter on the low bits answers
+    /// most lookups without touching the hash set.
+    private sealed class IdSet
+    {
+        private readonly ulong[] _filter = new ulong[1024];
+        private readonly HashSet<UInt128> _ids = [];
+
+        public IdSet(IEnumerable<Guid> ids)
+        {
+            foreach (var id in ids)
+            {
+                var (hi, lo) = Ids.Split(id);
+                if (_ids.Add(new UInt128(hi, lo))) _filter[(lo >> 6) & 1023] |= 1UL << (int)(lo & 63);
+            }
+        }
+
+        public bool Contains(ulong hi, ulong lo) =>
+            _ids.Count > 0 && (_filter[(lo >> 6) & 1023] & (1UL << (int)(lo & 63))) != 0 && _ids.Contains(new UInt128(hi, lo));
     }
 }

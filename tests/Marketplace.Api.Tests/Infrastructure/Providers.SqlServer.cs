@@ -4,6 +4,7 @@
 
 
 
+
 using Marketplace.Api.Tests.Features.Analytics;
 using Marketplace.Api.Tests.Features.ApiKeys;
 using Marketplace.Api.Tests.Features.Auth;
@@ -16,6 +17,7 @@ using Marketplace.Api.Tests.Features.Needs;
 using Marketplace.Api.Tests.Features.Partners;
 using Marketplace.Api.Tests.Features.Sites;
 using Marketplace.Api.Tests.Http;
+using Marketplace.Api.Tests.Matching;
 using Marketplace.Api.Tests.Seeding;
 using Marketplace.Api.Tests.Startup;
 
@@ -53,3 +55,6 @@ public sealed class TenderConcurrencyTestsOnSqlServer(SqlServerApi api) : Tender
 public sealed class SubmitBidTestsOnSqlServer(SqlServerApi api) : SubmitBidTests(api), IClassFixture<SqlServerApi>;
 public sealed class WithdrawBidTestsOnSqlServer(SqlServerApi api) : WithdrawBidTests(api), IClassFixture<SqlServerApi>;
 public sealed class SealedBidTestsOnSqlServer(SqlServerApi api) : SealedBidTests(api), IClassFixture<SqlServerApi>;
+public sealed class IndexEquivalenceTestsOnSqlServer(SqlServerApi api) : IndexEquivalenceTests(api), IClassFixture<SqlServerApi>;
+public sealed class IndexFreshnessTestsOnSqlServer(SqlServerApi api) : IndexFreshnessTests(api), IClassFixture<SqlServerApi>;
+public sealed class GetMatchesTestsOnSqlServer(SqlServerApi api) : GetMatchesTests(api), IClassFixture<SqlServerApi>;
