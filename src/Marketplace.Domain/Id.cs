@@ -83,14 +83,16 @@ public static class Id
         return ((millis << 16) | VersionBits | randA, VariantBits | randB);
     }
 
-    private static (ulong Hi, ulong Lo) Split(Guid id)
+    /// The id as two big-endian halves: comparing (Hi, Lo) as unsigned numbers is the ordinal order
+    /// of the canonical strings (ties and cursors compare ids this way without formatting them).
+    public static (ulong Hi, ulong Lo) Split(Guid id)
     {
         Span<byte> bytes = stackalloc byte[16];
         id.TryWriteBytes(bytes, bigEndian: true, out _);
         return (BinaryPrimitives.ReadUInt64BigEndian(bytes), BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]));
     }
 
-    private static Guid Join(ulong hi, ulong lo)
+    public static Guid Join(ulong hi, ulong lo)
     {
         Span<byte> bytes = stackalloc byte[16];
         BinaryPrimitives.WriteUInt64BigEndian(bytes, hi);

@@ -1,28 +1,7 @@
-using System.Buffers.Binary;
 using System.Text;
 using Marketplace.Domain.Companies;
 
 namespace Marketplace.Infrastructure.Matching;
-
-/// Ids as two big-endian halves: comparing (Hi, Lo) as unsigned numbers is the ordinal order of
-/// the canonical lower-case id strings that matching.md's tie-breaks and cursors use.
-internal static class Ids
-{
-    public static (ulong Hi, ulong Lo) Split(Guid id)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        id.TryWriteBytes(bytes, bigEndian: true, out _);
-        return (BinaryPrimitives.ReadUInt64BigEndian(bytes), BinaryPrimitives.ReadUInt64BigEndian(bytes[8..]));
-    }
-
-    public static Guid Join(ulong hi, ulong lo)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        BinaryPrimitives.WriteUInt64BigEndian(bytes, hi);
-        BinaryPrimitives.WriteUInt64BigEndian(bytes[8..], lo);
-        return new Guid(bytes, bigEndian: true);
-    }
-}
 
 /// What matching reads of a company, packed in one int: bit 0 active, bits 1-3 the role flags,
 /// bits 4-5 the size, bits 8+ the interned certification set.

@@ -84,7 +84,7 @@ public sealed class SupplyIndex(Db db)
             // Companies and sites side by side on their own connections, then the capabilities.
             var companies = new CompanyTableWriter(CompanyTable.Empty);
             var ids = new CompanyIds();
-            Dictionary<Guid, SiteFacts>? sites = [];
+            Dictionary<Guid, (double Lat, double Lon, int Cluster, int Region)>? sites = [];
             await Task.WhenAll(
                 Task.Run(async () =>
                 {
@@ -94,24 +94,25 @@ public sealed class SupplyIndex(Db db)
                 Task.Run(async () =>
                 {
                     await using var c = await db.OpenAsync(ct);
-                    await SupplyRows.AllSitesAsync(c, (id, site) => sites![id] = site, ct);
+                    await SupplyRows.AllSitesAsync(c, (id, site) =>
+                        sites![id] = (site.Lat, site.Lon, ClusterCode(site.ClusterId), RegionCode(site.RegionCode)), ct);
                 }, ct));
             var companiesRead = clock.Elapsed;
-            Dictionary<string, GroupBuilder>? builders = new(StringComparer.Ordinal);
+            Builders? builders = new(null);
             await SupplyRows.AllCapabilitiesAsync(connection, k =>
             {
                 var company = Find(ids, companies, k.CompanyId);
                 // Company and site rows are always there (foreign keys); one written after the reads
                 // above comes with a change the next catch-up applies.
                 if (company < 0 || !sites!.TryGetValue(k.SiteId, out var site)) return;
-                Add(builders!, null, new CapabilityFacts(k.Id, k.CompanyId, k.SiteId, k.CategoryCode, k.Capacity, k.Unit, k.LocalShare,
-                    site.Lat, site.Lon, site.ClusterId, site.RegionCode), company);
+                Add(builders!, k.Id, k.SiteId, k.CategoryCode, k.Capacity, k.Unit, k.LocalShare, site.Lat, site.Lon, site.Cluster,
+                    site.Region, company);
             }, ct);
             // The lambdas share one closure, which a pool thread may keep for a while: let go of the
             // temporary tables explicitly.
             sites = null;
             var capabilitiesRead = clock.Elapsed;
-            var groups = Build(builders, new(StringComparer.Ordinal));
+            var groups = Build(builders.Groups, new(StringComparer.Ordinal));
             builders = null;
             var snapshot = new SupplySnapshot(companies.Finish(), ids, [.. _certSets], groups);
             _snapshot = snapshot;
@@ -185,7 +186,7 @@ public sealed class SupplyIndex(Db db)
         }
         if (buckets.Length == 0) return new MatchPage([], false);
 
-        var (ownerHi, ownerLo) = Ids.Split(need.OwnerId);
+        var (ownerHi, ownerLo) = Domain.Id.Split(need.OwnerId);
         var owner = snapshot.CompanyIds.Find(ownerHi, ownerLo, snapshot.Companies);
         var capacity = Math.Max(1, limit + 1);
         var search = new SupplySearch(need, options, group, snapshot.Companies, snapshot.CertSets, unit, owner, capacity, after);
@@ -198,9 +199,9 @@ public sealed class SupplyIndex(Db db)
             ref readonly var h = ref hits[i];
             var bucket = group.Buckets[h.Bucket];
             var share = bucket.LocalShare[h.Pos];
-            items.Add(new Match(CandidateKind.Capability, Ids.Join(h.CoHi, h.CoLo), snapshot.Companies.Name(h.Company),
-                CompanyInfo.Size(snapshot.Companies.Info(h.Company)), Ids.Join(bucket.SiteHi[h.Pos], bucket.SiteLo[h.Pos]),
-                Ids.Join(h.CapHi, h.CapLo), null, group.Codes[bucket.Code[h.Pos]], h.S, h.P, h.C, h.G, h.D, h.M, h.K, share,
+            items.Add(new Match(CandidateKind.Capability, Domain.Id.Join(h.CoHi, h.CoLo), snapshot.Companies.Name(h.Company),
+                CompanyInfo.Size(snapshot.Companies.Info(h.Company)), Domain.Id.Join(bucket.SiteHi[h.Pos], bucket.SiteLo[h.Pos]),
+                Domain.Id.Join(h.CapHi, h.CapLo), null, group.Codes[bucket.Code[h.Pos]], h.S, h.P, h.C, h.G, h.D, h.M, h.K, share,
                 MatchFormula.GainPoints(need.AnnualValue, share, need.CurrentLocalShare, need.OwnerAnnualSpend), w));
         }
         return new MatchPage(items, found > limit);
@@ -245,7 +246,7 @@ public sealed class SupplyIndex(Db db)
             // any, goes back in.
             var gone = new IdSet(capabilityIds.Concat(rows.Keys));
             var moved = new IdSet(siteIds);
-            var builders = new Dictionary<string, GroupBuilder>(StringComparer.Ordinal);
+            var builders = new Builders(snapshot.Groups);
             foreach (var (name, group) in snapshot.Groups)
             {
                 for (var b = 0; b < group.Buckets.Length; b++)
@@ -256,28 +257,30 @@ public sealed class SupplyIndex(Db db)
                         if (gone.Contains(bucket.CapHi[i], bucket.CapLo[i]) || moved.Contains(bucket.SiteHi[i], bucket.SiteLo[i]))
                             (removed ??= []).Add(i);
                     if (removed is null) continue;
-                    Builder(builders, name, group).Remove(b, removed);
+                    builders.Group(name).Remove(b, removed);
                 }
             }
             foreach (var k in rows.Values)
             {
                 var company = Find(ids, companies, k.CompanyId);
-                if (company >= 0) Add(builders, snapshot.Groups, k, company);
+                if (company >= 0)
+                    Add(builders, k.Id, k.SiteId, k.CategoryCode, k.Capacity, k.Unit, k.LocalShare, k.Lat, k.Lon, ClusterCode(k.ClusterId),
+                        RegionCode(k.RegionCode), company);
             }
-            groups = Build(builders, snapshot.Groups);
+            groups = Build(builders.Groups, snapshot.Groups);
         }
         _snapshot = new SupplySnapshot(companies.Finish(), ids, [.. _certSets], groups);
     }
 
     private static int Find(CompanyIds ids, CompanyTableWriter companies, Guid id)
     {
-        var (hi, lo) = Ids.Split(id);
+        var (hi, lo) = Domain.Id.Split(id);
         return ids.Find(hi, lo, companies);
     }
 
     private void Upsert(CompanyTableWriter companies, CompanyIds ids, CompanyFacts c)
     {
-        var (hi, lo) = Ids.Split(c.Id);
+        var (hi, lo) = Domain.Id.Split(c.Id);
         var info = CompanyInfo.Pack(c.Active, c.Roles, c.Size, CertSet(c.Certifications));
         var existing = ids.Find(hi, lo, companies);
         if (existing >= 0) companies.Set(existing, hi, lo, c.Name, info);
@@ -299,28 +302,24 @@ public sealed class SupplyIndex(Db db)
         return set;
     }
 
-    private static GroupBuilder Builder(Dictionary<string, GroupBuilder> builders, string name, CandidateGroup? old)
+    private void Add(Builders builders, Guid id, Guid siteId, string categoryCode, double capacity, string unit, double localShare,
+        double lat, double lon, int cluster, int region, int company)
     {
-        if (!builders.TryGetValue(name, out var builder)) builders[name] = builder = new GroupBuilder(name, old);
-        return builder;
+        var (builder, code) = builders.ForCode(categoryCode);
+        var (capHi, capLo) = Domain.Id.Split(id);
+        var (siteHi, siteLo) = Domain.Id.Split(siteId);
+        var phi = MatchFormula.Rad(lat);
+        builder.Add(cluster, region, new CandidateRow
+        {
+            CapHi = capHi, CapLo = capLo, SiteHi = siteHi, SiteLo = siteLo, Company = company, Capacity = capacity,
+            LocalShare = localShare, Phi = phi, CosPhi = Math.Cos(phi), Lam = MatchFormula.Rad(lon), Code = code,
+            Unit = Intern16(_units, unit),
+        });
     }
 
-    private void Add(Dictionary<string, GroupBuilder> builders, Dictionary<string, CandidateGroup>? current, CapabilityFacts k, int company)
-    {
-        var name = CategoryCode.Group(k.CategoryCode);
-        var builder = Builder(builders, name, current?.GetValueOrDefault(name));
-        var (capHi, capLo) = Ids.Split(k.Id);
-        var (siteHi, siteLo) = Ids.Split(k.SiteId);
-        var phi = MatchFormula.Rad(k.Lat);
-        var row = new CandidateRow
-        {
-            CapHi = capHi, CapLo = capLo, SiteHi = siteHi, SiteLo = siteLo, Company = company, Capacity = k.Capacity,
-            LocalShare = k.LocalShare, Phi = phi, CosPhi = Math.Cos(phi), Lam = MatchFormula.Rad(k.Lon),
-            Code = builder.Code(k.CategoryCode), Unit = Intern16(_units, k.Unit),
-        };
-        var cluster = k.ClusterId is { } id ? _clusters.GetOrAdd(id, _ => _clusters.Count + 1) : 0;
-        builder.Add(cluster, _regions.GetOrAdd(k.RegionCode, _ => _regions.Count + 1), row);
-    }
+    private int ClusterCode(Guid? id) => id is { } cluster ? _clusters.GetOrAdd(cluster, _ => _clusters.Count + 1) : 0;
+
+    private int RegionCode(string region) => _regions.GetOrAdd(region, _ => _regions.Count + 1);
 
     private static ushort Intern16(ConcurrentDictionary<string, int> codes, string s)
     {
@@ -338,6 +337,32 @@ public sealed class SupplyIndex(Db db)
             else groups[name] = group;
         }
         return groups;
+    }
+
+    /// The groups a load or a batch of changes builds, and each category code's group and index
+    /// (one lookup per row instead of cutting the group out of the code).
+    private sealed class Builders(Dictionary<string, CandidateGroup>? current)
+    {
+        private readonly Dictionary<string, (GroupBuilder Group, ushort Code)> _codes = new(StringComparer.Ordinal);
+
+        public Dictionary<string, GroupBuilder> Groups { get; } = new(StringComparer.Ordinal);
+
+        public GroupBuilder Group(string name)
+        {
+            if (!Groups.TryGetValue(name, out var builder))
+                Groups[name] = builder = new GroupBuilder(name, current?.GetValueOrDefault(name));
+            return builder;
+        }
+
+        public (GroupBuilder Group, ushort Code) ForCode(string categoryCode)
+        {
+            if (!_codes.TryGetValue(categoryCode, out var entry))
+            {
+                var group = Group(CategoryCode.Group(categoryCode));
+                _codes[categoryCode] = entry = (group, group.Code(categoryCode));
+            }
+            return entry;
+        }
     }
 
     /// The next version of one group: new rows and removals per bucket; untouched buckets are shared.
@@ -425,7 +450,7 @@ public sealed class SupplyIndex(Db db)
         {
             foreach (var id in ids)
             {
-                var (hi, lo) = Ids.Split(id);
+                var (hi, lo) = Domain.Id.Split(id);
                 if (_ids.Add(new UInt128(hi, lo))) _filter[(lo >> 6) & 1023] |= 1UL << (int)(lo & 63);
             }
         }

@@ -64,7 +64,7 @@ internal static class SupplyRows
 
     // PostgreSQL has uuid; SQLite and SQL Server keep ids as text.
     private static Guid ReadGuid(DbDataReader r, int i) =>
-        r.GetFieldType(i) == typeof(Guid) ? r.GetGuid(i) : Guid.Parse(r.GetString(i), CultureInfo.InvariantCulture);
+        r is NpgsqlDataReader ? r.GetGuid(i) : Guid.Parse(r.GetString(i), CultureInfo.InvariantCulture);
 
     // The rows are read synchronously: at start-up, per row, the async path cost more than the
     // row's own work.

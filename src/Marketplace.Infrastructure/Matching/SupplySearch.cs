@@ -97,7 +97,7 @@ internal ref struct SupplySearch
         _prune = _w.Proximity >= 0 && _w.Capability >= 0 && _w.Localization >= 0 && _scale > 0 && _qty > 0;
         _hasKey = after.HasValue;
         _key = after.GetValueOrDefault();
-        (_keyHi, _keyLo) = Ids.Split(_key.CompanyId);
+        (_keyHi, _keyLo) = Domain.Id.Split(_key.CompanyId);
         _top = 0;
         _threshold = double.NegativeInfinity;
 
