@@ -77,13 +77,8 @@ public static class GetLocalization
             else (filter, args) = ("n.owner_id = @owner", new { owner = Guid.Parse(query.OwnerId.One()!), currency });
 
             var needs = (await connection.QueryAsync<NeedRow>(new CommandDefinition($"""
-                SELECT n.status AS Status, n.category_code AS CategoryCode, n.quantity_per_month AS QuantityPerMonth, n.unit AS Unit,
-                       n.required_certifications AS RequiredCertifications, n.owner_id AS OwnerId,
-                       n.current_local_share AS CurrentLocalShare, n.min_local_share AS MinLocalShare, n.annual_value AS AnnualValue,
-                       n.scope AS Scope, n.radius_km AS RadiusKm, n.bid_deadline AS BidDeadline, n.weight_proximity AS WeightProximity,
-                       n.weight_capability AS WeightCapability, n.weight_localization AS WeightLocalization, n.proximity_scale_km AS ProximityScaleKm,
-                       s.lat AS Lat, s.lon AS Lon, s.cluster_id AS ClusterId, s.region_code AS RegionCode,
-                       n.award_supplier_size AS AwardSupplierSize, b.local_share AS AwardLocalShare,
+                SELECT {NeedSql.Columns}, s.lat AS Lat, s.lon AS Lon, s.cluster_id AS DeliveryClusterId, s.region_code AS DeliveryRegionCode,
+                       b.local_share AS AwardLocalShare,
                        (SELECT COUNT(*) FROM sites ws WHERE ws.company_id = n.award_supplier_id AND ws.cluster_id = s.cluster_id) AS WinnerSitesInCluster
                 FROM needs n JOIN sites s ON s.id = n.delivery_site_id LEFT JOIN bids b ON b.id = n.award_bid_id
                 WHERE n.status <> 'cancelled' AND n.currency = @currency AND {filter}
@@ -144,37 +139,18 @@ public static class GetLocalization
         public double Threshold { get; init; }
     }
 
-    private sealed class NeedRow
+    /// A need with its delivery site and, when awarded, the winning bid's local share.
+    private sealed class NeedRow : NeedSql.Row
     {
-        public string Status { get; init; } = "";
-        public string CategoryCode { get; init; } = "";
-        public double QuantityPerMonth { get; init; }
-        public string Unit { get; init; } = "";
-        public string RequiredCertifications { get; init; } = "[]";
-        public Guid OwnerId { get; init; }
-        public double CurrentLocalShare { get; init; }
-        public double MinLocalShare { get; init; }
-        public decimal AnnualValue { get; init; }
-        public string Scope { get; init; } = "";
-        public double? RadiusKm { get; init; }
-        public DateTimeOffset? BidDeadline { get; init; }
-        public double? WeightProximity { get; init; }
-        public double? WeightCapability { get; init; }
-        public double? WeightLocalization { get; init; }
-        public double? ProximityScaleKm { get; init; }
         public double Lat { get; init; }
         public double Lon { get; init; }
-        public Guid? ClusterId { get; init; }
-        public string RegionCode { get; init; } = "";
-        public string? AwardSupplierSize { get; init; }
+        public Guid? DeliveryClusterId { get; init; }
+        public string DeliveryRegionCode { get; init; } = "";
         public double? AwardLocalShare { get; init; }
         public long WinnerSitesInCluster { get; init; }
 
         /// Ranking needs only the need's own facts; the owner's spend only scales gain points.
-        public MatchNeed ToMatchNeed() => new(OwnerId, CategoryCode, QuantityPerMonth, Unit,
-            System.Text.Json.JsonSerializer.Deserialize<List<string>>(RequiredCertifications) ?? [], Lat, Lon, ClusterId, RegionCode,
-            CurrentLocalShare, MinLocalShare, (double)AnnualValue, MatchNeeds.ParseScope(Scope), RadiusKm,
-            WeightProximity is { } p ? new MatchWeights(p, WeightCapability ?? 0, WeightLocalization ?? 0) : null, ProximityScaleKm, 0);
+        public MatchNeed ToMatchNeed() => MatchNeeds.ToMatchNeed(this, Lat, Lon, DeliveryClusterId, DeliveryRegionCode, 0);
     }
 
     public static void Map(IEndpointRouteBuilder app) =>

@@ -46,23 +46,18 @@ public static class GetMatches
     }
 
     /// Owner and admins; others who can see the need get 403, others 404.
-    public sealed class Authorizer(Db db) : IAuthorizer<Query>
+    public sealed class Authorizer(NeedAccess access) : IAuthorizer<Query>
     {
-        public async ValueTask AuthorizeAsync(Query message, Caller caller, CancellationToken ct)
-        {
-            await using var connection = await db.OpenAsync(ct);
-            var need = await NeedSql.VisibleAsync(connection, null, db.Dialect, caller, message.NeedId, ct);
-            if (!caller.IsAdmin && caller.CompanyId != need.OwnerId)
-                throw ApiException.Forbidden(ErrorCodes.Forbidden, "Only the need's owner and admins read its matches.");
-        }
+        public async ValueTask AuthorizeAsync(Query message, Caller caller, CancellationToken ct) =>
+            await access.OwnerReadAsync(message.NeedId, caller, ct);
     }
 
-    public sealed class Handler(Db db, RequestContext context, SupplyIndex index) : IQueryHandler<Query, MatchList>
+    public sealed class Handler(Db db, RequestContext context, NeedAccess access, SupplyIndex index) : IQueryHandler<Query, MatchList>
     {
         public async ValueTask<MatchList> Handle(Query query, CancellationToken ct)
         {
             await using var connection = await db.OpenAsync(ct);
-            var need = await NeedSql.VisibleAsync(connection, null, db.Dialect, context.Caller, query.NeedId, ct);
+            var need = await access.OwnerReadAsync(query.NeedId, context.Caller, ct);
             var matchNeed = await MatchNeeds.LoadAsync(connection, need, ct);
             var limit = new PageArgs(query.Limit, default).Size(Limits.MatchesLimitDefault);
             MatchKey? after = query.Cursor.Count > 0 && Cursor.TryDecode(query.Cursor[0], query.Scope, out var raw) && TryDecodeKey(raw, out var key)

@@ -32,24 +32,19 @@ public static class GetNeedHistory
     }
 
     /// Owner and admins; others who can see the need get 403.
-    public sealed class Authorizer(Db db) : IAuthorizer<Query>
+    public sealed class Authorizer(NeedAccess access) : IAuthorizer<Query>
     {
-        public async ValueTask AuthorizeAsync(Query message, Caller caller, CancellationToken ct)
-        {
-            await using var connection = await db.OpenAsync(ct);
-            var need = await NeedSql.VisibleAsync(connection, null, db.Dialect, caller, message.Id, ct);
-            if (!caller.IsAdmin && caller.CompanyId != need.OwnerId)
-                throw ApiException.Forbidden(ErrorCodes.Forbidden, "Only the need's owner and admins read its history.");
-        }
+        public async ValueTask AuthorizeAsync(Query message, Caller caller, CancellationToken ct) =>
+            await access.OwnerReadAsync(message.Id, caller, ct);
     }
 
-    public sealed class Handler(Db db, RequestContext context) : IQueryHandler<Query, History>
+    public sealed class Handler(Db db, RequestContext context, NeedAccess access) : IQueryHandler<Query, History>
     {
         public async ValueTask<History> Handle(Query query, CancellationToken ct)
         {
             var now = context.Now;
             await using var connection = await db.OpenAsync(ct);
-            var need = await NeedSql.VisibleAsync(connection, null, db.Dialect, context.Caller, query.Id, ct);
+            var need = await access.OwnerReadAsync(query.Id, context.Caller, ct);
             var events = (await connection.QueryAsync<EventRow>(new CommandDefinition("""
                 SELECT id AS Id, at AS At, actor AS Actor, entity AS Entity, entity_id AS EntityId, from_status AS FromStatus, to_status AS ToStatus
                 FROM need_events WHERE need_id = @id

@@ -81,7 +81,8 @@ public static class NeedSql
             VALUES (@id, @needId, @at, @actor, @entity, @entityId, @from, @to)
             """, new { id = Domain.Id.New(), needId, at, actor, entity, entityId, from, to }, tx, cancellationToken: ct));
 
-    public sealed class Row
+    /// A need row; queries that add columns (analytics) extend it.
+    public class Row
     {
         public Guid Id { get; init; }
         public Guid OwnerId { get; init; }
