@@ -184,8 +184,8 @@ internal sealed class CatalogRow
             return CatalogRecord.Rejected(line, errors.ToArray(), rawSku);
         }
 
-        return CatalogRecord.Valid(line, new CatalogItem(sku!, name!, category!, unit!, price!.Value, currency, stock!.Value, country!,
-            gtin, region, localShare, site is null ? null : Guid.ParseExact(site, "D")));
+        return CatalogRecord.Valid(line, new CatalogItem(sku!, name!, category!, unit!, CatalogItem.Canonical(price!.Value), currency,
+            stock!.Value, country!, gtin, region, localShare is { } ls ? CatalogItem.Canonical(ls) : null, site is null ? null : Guid.ParseExact(site, "D")));
     }
 
     private static string Name(CatalogField f) => CatalogFields.Names[(int)f];
