@@ -1,0 +1,45 @@
+using Dapper;
+using Marketplace.Api.Tests.Infrastructure;
+using Marketplace.Infrastructure.Catalog;
+using Marketplace.Infrastructure.Database;
+
+namespace Marketplace.Api.Tests.Catalog;
+
+/// Catalog items for tests of what reads them (listing, analytics, matching): written straight
+/// into `catalog_items` with one `catalog` change, as one import would leave them. The import
+/// itself is tested through `POST /catalogs/{id}/items`.
+public static class CatalogScenario
+{
+    public static CatalogItem Item(string sku, string categoryCode = "25.62.10", string unit = "PCE", decimal price = 100m,
+        long stock = 1000, string originCountry = "RU", decimal? localShare = 0.9m, Guid? warehouseSiteId = null,
+        string currency = "RUB", string? gtin = null, string? originRegionCode = null, string? name = null) =>
+        new(sku, name ?? $"Item {sku}", categoryCode, unit, CatalogItem.Canonical(price), currency, stock, originCountry, gtin,
+            originRegionCode, localShare is { } s ? CatalogItem.Canonical(s) : null, warehouseSiteId);
+
+    /// Upserts the items of one wholesaler and records one `catalog` change, in one transaction.
+    public static async Task PutItemsAsync(this ApiFactory api, string wholesalerId, params CatalogItem[] items)
+    {
+        await using var db = api.OpenDb();
+        await using var connection = await db.OpenAsync(CancellationToken.None);
+        await using var tx = await db.BeginWriteAsync(connection, CancellationToken.None);
+        var id = Guid.Parse(wholesalerId);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var item in items)
+        {
+            await connection.ExecuteAsync(
+                "DELETE FROM catalog_items WHERE wholesaler_id = @id AND sku = @Sku", new { id, item.Sku }, tx);
+            await connection.ExecuteAsync("""
+                INSERT INTO catalog_items (wholesaler_id, sku, name, category_code, unit, price, currency, stock, origin_country, gtin,
+                                           origin_region_code, local_share, warehouse_site_id, updated_at)
+                VALUES (@id, @Sku, @Name, @CategoryCode, @Unit, @Price, @Currency, @Stock, @OriginCountry, @Gtin, @OriginRegionCode,
+                        @LocalShare, @WarehouseSiteId, @now)
+                """, new
+            {
+                id, item.Sku, item.Name, item.CategoryCode, item.Unit, item.Price, item.Currency, item.Stock, item.OriginCountry,
+                item.Gtin, item.OriginRegionCode, item.LocalShare, item.WarehouseSiteId, now,
+            }, tx);
+        }
+        await ChangeFeed.RecordAsync(connection, tx, db.Dialect, ChangeKinds.Catalog, id, now, CancellationToken.None);
+        await tx.CommitAsync();
+    }
+}
