@@ -1,3 +1,6 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
 using Dapper;
 using Marketplace.Api.Tests.Infrastructure;
 using Marketplace.Infrastructure.Catalog;
@@ -10,6 +13,42 @@ namespace Marketplace.Api.Tests.Catalog;
 /// itself is tested through `POST /catalogs/{id}/items`.
 public static class CatalogScenario
 {
+    public const string Ndjson = "application/x-ndjson";
+    public const string Csv = "text/csv";
+
+    /// `POST /catalogs/{id}/items` with a body as written (NDJSON or CSV).
+    public static Task<HttpResponseMessage> ImportAsync(this HttpClient client, string wholesalerId, string body,
+        string contentType = Ndjson, string query = "", string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/catalogs/{wholesalerId}/items{query}")
+        {
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        if (idempotencyKey is not null) request.Headers.Add("Idempotency-Key", idempotencyKey);
+        return client.SendAsync(request);
+    }
+
+    /// One NDJSON line per object.
+    public static string NdjsonOf(params object[] rows) => string.Concat(rows.Select(r => JsonSerializer.Serialize(r) + "\n"));
+
+    /// A valid NDJSON row; callers change or add properties on the dictionary.
+    public static Dictionary<string, object?> Row(string sku, decimal price = 100m, long stock = 10, string categoryCode = "25.62.10") =>
+        new()
+        {
+            ["sku"] = sku, ["name"] = $"Item {sku}", ["categoryCode"] = categoryCode, ["unit"] = "PCE", ["price"] = price,
+            ["stock"] = stock, ["originCountry"] = "CN",
+        };
+
+    /// The wholesaler's stored items, ordered by sku (ordinal).
+    public static async Task<List<StoredItem>> StoredItemsAsync(this ApiFactory api, string wholesalerId) =>
+        (await api.QueryAsync<StoredItem>("""
+            SELECT sku AS Sku, name AS Name, category_code AS CategoryCode, unit AS Unit, price AS Price, currency AS Currency,
+                   stock AS Stock, origin_country AS OriginCountry, gtin AS Gtin, origin_region_code AS OriginRegionCode,
+                   local_share AS LocalShare, warehouse_site_id AS WarehouseSiteId, updated_at AS UpdatedAt
+            FROM catalog_items WHERE wholesaler_id = @id
+            """, new { id = Guid.Parse(wholesalerId) })).OrderBy(i => i.Sku, StringComparer.Ordinal).ToList();
+
     public static CatalogItem Item(string sku, string categoryCode = "25.62.10", string unit = "PCE", decimal price = 100m,
         long stock = 1000, string originCountry = "RU", decimal? localShare = 0.9m, Guid? warehouseSiteId = null,
         string currency = "RUB", string? gtin = null, string? originRegionCode = null, string? name = null) =>
@@ -42,4 +81,21 @@ public static class CatalogScenario
         await ChangeFeed.RecordAsync(connection, tx, db.Dialect, ChangeKinds.Catalog, id, now, CancellationToken.None);
         await tx.CommitAsync();
     }
+}
+
+public sealed class StoredItem
+{
+    public string Sku { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string CategoryCode { get; init; } = "";
+    public string Unit { get; init; } = "";
+    public decimal Price { get; init; }
+    public string Currency { get; init; } = "";
+    public long Stock { get; init; }
+    public string OriginCountry { get; init; } = "";
+    public string? Gtin { get; init; }
+    public string? OriginRegionCode { get; init; }
+    public decimal? LocalShare { get; init; }
+    public Guid? WarehouseSiteId { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
 }

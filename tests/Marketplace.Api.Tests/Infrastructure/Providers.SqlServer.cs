@@ -10,6 +10,7 @@ using Marketplace.Api.Tests.Features.ApiKeys;
 using Marketplace.Api.Tests.Features.Auth;
 using Marketplace.Api.Tests.Features.Bids;
 using Marketplace.Api.Tests.Features.Capabilities;
+using Marketplace.Api.Tests.Features.Catalogs;
 using Marketplace.Api.Tests.Features.Changes;
 using Marketplace.Api.Tests.Features.Clusters;
 using Marketplace.Api.Tests.Features.Companies;
@@ -58,3 +59,5 @@ public sealed class SealedBidTestsOnSqlServer(SqlServerApi api) : SealedBidTests
 public sealed class IndexEquivalenceTestsOnSqlServer(SqlServerApi api) : IndexEquivalenceTests(api), IClassFixture<SqlServerApi>;
 public sealed class IndexFreshnessTestsOnSqlServer(SqlServerApi api) : IndexFreshnessTests(api), IClassFixture<SqlServerApi>;
 public sealed class GetMatchesTestsOnSqlServer(SqlServerApi api) : GetMatchesTests(api), IClassFixture<SqlServerApi>;
+public sealed class ImportCatalogTestsOnSqlServer(SqlServerApi api) : ImportCatalogTests(api), IClassFixture<SqlServerApi>;
+public sealed class CatalogBodyLimitTestsOnSqlServer(SqlServerApi api) : CatalogBodyLimitTests(api), IClassFixture<SqlServerApi>;

@@ -32,10 +32,14 @@ public sealed class IdempotencyBehaviour<TMessage, TResponse>(
         var scope = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n',
             caller.KeyScope, caller.Kind == CallerKind.Partner ? caller.CompanyId?.ToString() : "",
             http.Request.Method, http.Request.Path.Value + http.Request.QueryString.Value, key)));
-        var requestHash = SHA256.HashData(message is IHasBody { Body: var body } ? body.Bytes.Span : []);
+        // A streamed body is hashed as the handler reads it (api.md: nothing is buffered whole).
+        var streamed = (message as IHasStreamedBody)?.Body;
+        var requestHash = streamed is not null ? null : SHA256.HashData(message is IHasBody { Body: var body } ? body.Bytes.Span : []);
         var lease = TimeSpan.FromSeconds(Math.Max(1, config.GetValue("Marketplace:Idempotency:LeaseSeconds", 30)));
 
         var claim = await store.ClaimAsync(scope, requestHash, context.Now, lease, ct);
+        if (claim is { Outcome: ClaimOutcome.Done, Completed: { } completed })
+            claim = IdempotencyStore.Decide(completed, await streamed!.HashToEndAsync(ct));
         switch (claim.Outcome)
         {
             case ClaimOutcome.Replay:

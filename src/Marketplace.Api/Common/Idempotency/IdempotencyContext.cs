@@ -13,6 +13,10 @@ public sealed class IdempotencyContext : IAsyncDisposable
     public byte[]? Scope { get; private set; }
     public bool IssuesSecret { get; private set; }
 
+    /// The SHA-256 of a streamed body, once the handler read it to its end (null otherwise: the
+    /// claim already holds the hash of a buffered body).
+    public byte[]? RequestHash { get; set; }
+
     public void Claimed(byte[] scope, bool issuesSecret, Func<CancellationToken, Task> renew, TimeSpan every)
     {
         Scope = scope;

@@ -30,7 +30,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
                     var secret = idempotency.IssuesSecret && status is >= 200 and < 300;
                     await store.CompleteAsync(scope, new StoredResponse(status, http.Response.ContentType,
                         secret ? null : buffer.ToArray(), http.Response.Headers.Location.ToString() is { Length: > 0 } l ? l : null,
-                        http.Response.Headers.ETag.ToString() is { Length: > 0 } e ? e : null), secret, CancellationToken.None);
+                        http.Response.Headers.ETag.ToString() is { Length: > 0 } e ? e : null), secret, idempotency.RequestHash,
+                        CancellationToken.None);
                 }
                 else
                 {

@@ -4,18 +4,20 @@ using Marketplace.Infrastructure.Database;
 
 namespace Marketplace.Api.Common.Idempotency;
 
-public enum ClaimOutcome { Claimed, Replay, InProgress, KeyReused, SecretNotReplayable }
+public enum ClaimOutcome { Claimed, Replay, InProgress, KeyReused, SecretNotReplayable, Done }
 
 public sealed record StoredResponse(int Status, string? ContentType, byte[]? Body, string? Location, string? ETag);
 
-public sealed record ClaimResult(ClaimOutcome Outcome, StoredResponse? Stored = null);
+public sealed record ClaimResult(ClaimOutcome Outcome, StoredResponse? Stored = null, IdempotencyStore.Record? Completed = null);
 
 /// The records behind Idempotency-Key (api.md, Idempotency and concurrency). Each decision is
 /// one write transaction that reads the record first (on SQLite under the write lock taken at
 /// BEGIN), so two requests never both run, and a takeover never runs beside a live holder.
 public sealed class IdempotencyStore(Db db)
 {
-    public async Task<ClaimResult> ClaimAsync(byte[] scope, byte[] requestHash, DateTimeOffset now, TimeSpan lease, CancellationToken ct)
+    /// `requestHash` is null for a streamed body, whose hash is known only at its end: a completed
+    /// record then answers `Done`, to be decided with `Decide` once the body was hashed.
+    public async Task<ClaimResult> ClaimAsync(byte[] scope, byte[]? requestHash, DateTimeOffset now, TimeSpan lease, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(connection, ct);
@@ -43,12 +45,8 @@ public sealed class IdempotencyStore(Db db)
         }
         else if (record.State == "done")
         {
-            result = record.RequestHash is not { } stored || !requestHash.AsSpan().SequenceEqual(stored)
-                ? new(ClaimOutcome.KeyReused)
-                : record.SecretIssued
-                    ? new(ClaimOutcome.SecretNotReplayable)
-                    : new(ClaimOutcome.Replay, new StoredResponse(record.ResponseStatus ?? 500, record.ResponseType,
-                        record.ResponseBody, record.ResponseLocation, record.ResponseEtag));
+            // A streamed body is hashed only once it has ended: the caller decides with `Decide`.
+            result = requestHash is null ? new(ClaimOutcome.Done, Completed: record) : Decide(record, requestHash);
         }
         else if (record.LeaseUntil > now)
         {
@@ -66,6 +64,15 @@ public sealed class IdempotencyStore(Db db)
         return result;
     }
 
+    /// A completed record against the request's body hash: the same body replays, another is 422.
+    public static ClaimResult Decide(Record record, byte[] requestHash) =>
+        record.RequestHash is not { } stored || !requestHash.AsSpan().SequenceEqual(stored)
+            ? new(ClaimOutcome.KeyReused)
+            : record.SecretIssued
+                ? new(ClaimOutcome.SecretNotReplayable)
+                : new(ClaimOutcome.Replay, new StoredResponse(record.ResponseStatus ?? 500, record.ResponseType,
+                    record.ResponseBody, record.ResponseLocation, record.ResponseEtag));
+
     public async Task RenewAsync(byte[] scope, DateTimeOffset leaseUntil, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
@@ -74,17 +81,25 @@ public sealed class IdempotencyStore(Db db)
             new { scope, leaseUntil }, cancellationToken: ct));
     }
 
-    /// Stores the answer; a stored record is never overwritten.
-    public async Task CompleteAsync(byte[] scope, StoredResponse response, bool secretIssued, CancellationToken ct)
+    /// Stores the answer; a stored record is never overwritten. `requestHash` is given for a
+    /// streamed body, whose hash was unknown when the record was claimed.
+    public async Task CompleteAsync(byte[] scope, StoredResponse response, bool secretIssued, byte[]? requestHash, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
+        await CompleteAsync(connection, null, scope, response, secretIssued, requestHash, ct);
+    }
+
+    /// The same inside a caller's write transaction, so that the answer is stored exactly when
+    /// the work it reports commits (a streamed import). False when the record was no longer running.
+    public static async Task<bool> CompleteAsync(DbConnection connection, DbTransaction? tx, byte[] scope, StoredResponse response,
+        bool secretIssued, byte[]? requestHash, CancellationToken ct) =>
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE idempotency_records SET state = 'done', response_status = @Status, response_type = @ContentType,
-                response_body = @Body, response_location = @Location, response_etag = @ETag, secret_issued = @secretIssued
+                response_body = @Body, response_location = @Location, response_etag = @ETag, secret_issued = @secretIssued,
+                request_hash = COALESCE(@requestHash, request_hash)
             WHERE scope_hash = @scope AND state = 'running'
-            """, new { scope, response.Status, response.ContentType, response.Body, response.Location, response.ETag, secretIssued },
-            cancellationToken: ct));
-    }
+            """, new { scope, response.Status, response.ContentType, response.Body, response.Location, response.ETag, secretIssued, requestHash },
+            tx, cancellationToken: ct)) == 1;
 
     /// Forgets a running record whose answer is not stored (5xx, 412, 428, ...), so a retry runs again.
     public async Task ReleaseAsync(byte[] scope, CancellationToken ct)
@@ -103,7 +118,7 @@ public sealed class IdempotencyStore(Db db)
             new { olderThan }, cancellationToken: ct));
     }
 
-    private sealed class Record
+    public sealed class Record
     {
         public string State { get; init; } = "";
         public byte[]? RequestHash { get; init; }

@@ -1,0 +1,10 @@
+namespace Marketplace.Api.Features.Catalogs;
+
+public static class CatalogEndpoints
+{
+    public static void MapCatalogs(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/catalogs").WithTags("Catalogs");
+        ImportCatalog.Map(group);
+    }
+}
