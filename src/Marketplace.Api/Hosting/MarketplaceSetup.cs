@@ -18,6 +18,7 @@ using Marketplace.Api.Features.Matching;
 using Marketplace.Api.Features.Partners;
 using Marketplace.Api.Features.Sites;
 using Marketplace.Api.Seeding;
+using Marketplace.Infrastructure.Catalog;
 using Marketplace.Infrastructure.Database;
 using Marketplace.Infrastructure.Matching;
 using Marketplace.Infrastructure.Reference;
@@ -37,6 +38,7 @@ public static class MarketplaceSetup
         services.AddSingleton<SupplyIndex>();
         services.AddHostedService<SupplyIndexSync>();
         services.AddSingleton(ReferenceDataLoader.Load());
+        services.AddSingleton<CatalogImporter>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<AdminKeys>();

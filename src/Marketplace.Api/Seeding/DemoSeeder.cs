@@ -3,6 +3,7 @@ using Dapper;
 using Marketplace.Api.Features.Clusters;
 using Marketplace.Api.Hosting;
 using Marketplace.Domain.Reference;
+using Marketplace.Infrastructure.Catalog;
 using Marketplace.Infrastructure.Database;
 using Marketplace.Infrastructure.Seeding;
 
@@ -12,8 +13,11 @@ namespace Marketplace.Api.Seeding;
 /// seeds/demo/ (domain.md), the synthetic anchors, suppliers and wholesalers of SupplyGenerator,
 /// their tenders in every status (DemoTenders), and demo API keys, which go to the keys file after the commit. A second start finds the
 /// clusters and adds nothing.
-public sealed class DemoSeeder(Db db, ReferenceData reference, TimeProvider time, ILogger<DemoSeeder> logger)
+public sealed class DemoSeeder(Db db, ReferenceData reference, CatalogImporter importer, TimeProvider time, ILogger<DemoSeeder> logger)
 {
+    /// About this many catalog items in all, shared by the demo's wholesalers (issue 6).
+    public const int DemoCatalogItems = 10_000;
+
     public async Task<bool> SeedAsync(string keysFile, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
@@ -48,9 +52,31 @@ public sealed class DemoSeeder(Db db, ReferenceData reference, TimeProvider time
         await tx.CommitAsync(ct);
 
         foreach (var (name, value) in keys) KeysFileStore.Write(keysFile, name, value);
+        var items = await ImportCatalogsAsync(supply.Wholesalers, now, ct);
         logger.LogInformation(
-            "Demo data: seeded {Clusters} clusters, {Companies} companies, {Sites} sites, {Capabilities} capabilities, {Needs} needs and {Bids} bids in {Ms} ms; demo keys in {KeysFile}",
-            clusters.Count, counts.Companies, counts.Sites, counts.Capabilities, tenders.Needs, tenders.Bids, clock.ElapsedMilliseconds, keysFile);
+            "Demo data: seeded {Clusters} clusters, {Companies} companies, {Sites} sites, {Capabilities} capabilities, {Needs} needs, {Bids} bids and {Items} catalog items in {Ms} ms; demo keys in {KeysFile}",
+            clusters.Count, counts.Companies, counts.Sites, counts.Capabilities, tenders.Needs, tenders.Bids, items, clock.ElapsedMilliseconds,
+            keysFile);
         return true;
+    }
+
+    /// The wholesalers' catalogs go through the import path a wholesaler's integration uses (one
+    /// NDJSON body each, one transaction and one `catalog` change per wholesaler), after the
+    /// companies and their warehouses committed.
+    private async Task<long> ImportCatalogsAsync(IReadOnlyList<SeedCompany> wholesalers, DateTimeOffset now, CancellationToken ct)
+    {
+        var generator = new CatalogGenerator(reference.Okpd2);
+        long items = 0;
+        for (var i = 0; i < wholesalers.Count; i++)
+        {
+            var count = DemoCatalogItems / wholesalers.Count + (i < DemoCatalogItems % wholesalers.Count ? 1 : 0);
+            var body = CatalogGenerator.ToNdjson(generator.Items($"W{i + 1}", count, wholesalers[i].Sites.Select(s => s.Id).ToList()));
+            await using var reader = new CatalogReader(new MemoryStream(body), CatalogFormat.Ndjson, reference);
+            var summary = await importer.ImportAsync(reader, wholesalers[i].Id, replace: false, now, null, ct);
+            if (summary.Rejected > 0)
+                throw new InvalidOperationException($"The demo catalog had {summary.Rejected} rejected rows: {summary.Errors[0]}");
+            items += summary.Inserted;
+        }
+        return items;
     }
 }

@@ -5,6 +5,7 @@
 
 
 
+using Marketplace.Api.Tests.Catalog;
 using Marketplace.Api.Tests.Features.Analytics;
 using Marketplace.Api.Tests.Features.ApiKeys;
 using Marketplace.Api.Tests.Features.Auth;
@@ -61,3 +62,4 @@ public sealed class IndexFreshnessTestsOnSqlServer(SqlServerApi api) : IndexFres
 public sealed class GetMatchesTestsOnSqlServer(SqlServerApi api) : GetMatchesTests(api), IClassFixture<SqlServerApi>;
 public sealed class ImportCatalogTestsOnSqlServer(SqlServerApi api) : ImportCatalogTests(api), IClassFixture<SqlServerApi>;
 public sealed class CatalogBodyLimitTestsOnSqlServer(SqlServerApi api) : CatalogBodyLimitTests(api), IClassFixture<SqlServerApi>;
+public sealed class CatalogCrashTestsOnSqlServer(SqlServerApi api) : CatalogCrashTests(api), IClassFixture<SqlServerApi>;

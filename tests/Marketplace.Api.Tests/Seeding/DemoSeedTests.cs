@@ -78,6 +78,19 @@ public abstract class DemoSeedTests(ApiFactory api)
                 await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM changes WHERE kind = @kind", new { kind }));
         }
 
+        // About 10,000 catalog items shared by the wholesalers, imported as a wholesaler would (one
+        // catalog change each); a mix of Russian and imported goods, most at a warehouse.
+        var wholesalerIds = (await connection.QueryAsync<Guid>(
+            "SELECT id FROM companies WHERE roles = @w", new { w = (int)CompanyRole.Wholesaler })).ToHashSet();
+        Assert.Equal(wholesalerIds.Order(), (await connection.QueryAsync<Guid>("SELECT DISTINCT wholesaler_id FROM catalog_items")).Order());
+        Assert.Equal(DemoSeeder.DemoCatalogItems, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM catalog_items"));
+        Assert.Equal(wholesalerIds.Count, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM changes WHERE kind = 'catalog'"));
+        var ru = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM catalog_items WHERE origin_country = 'RU'");
+        Assert.InRange(ru, 2_500, 4_500);
+        Assert.InRange(await connection.ExecuteScalarAsync<long>("""
+            SELECT COUNT(*) FROM catalog_items i JOIN sites s ON s.id = i.warehouse_site_id AND s.company_id = i.wholesaler_id
+            """), 8_500, 9_500);
+
         // The API serves them: the directory filters SME suppliers.
         var page = await (await _api.Admin().GetAsync("/api/v1/companies?role=supplier&size=small&limit=100")).ExpectAsync(HttpStatusCode.OK);
         Assert.Equal(100, page["items"]!.AsArray().Count);
