@@ -177,6 +177,24 @@ public abstract class ImportCatalogTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task Concurrent_replace_imports_of_one_catalog_end_as_one_of_them_whole()
+    {
+        var w = await WholesalerAsync();
+        string Body(string prefix) =>
+            CatalogScenario.NdjsonOf(Enumerable.Range(0, 300).Select(i => (object)CatalogScenario.Row($"{prefix}-{i:D3}")).ToArray());
+        var bodies = new[] { Body("A"), Body("B") };
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6)
+            .Select(i => api.As(w.Key).ImportAsync(w.Id, bodies[i % 2], query: "?mode=replace")));
+
+        foreach (var response in responses) await response.ExpectAsync(HttpStatusCode.OK);
+        var skus = (await api.StoredItemsAsync(w.Id)).Select(i => i.Sku).ToList();
+        Assert.Equal(300, skus.Count);
+        Assert.True(skus.All(s => s.StartsWith("A-", StringComparison.Ordinal)) || skus.All(s => s.StartsWith("B-", StringComparison.Ordinal)),
+            string.Join(",", skus.Take(5)));
+    }
+
+    [Fact]
     public async Task Warehouse_site_must_be_the_wholesalers_own()
     {
         var w = await WholesalerAsync();
