@@ -10,6 +10,8 @@ using Marketplace.Domain.Reference;
 using Marketplace.Infrastructure.Catalog;
 using Marketplace.Infrastructure.Database;
 using Mediator;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
 namespace Marketplace.Api.Features.Catalogs;
@@ -37,8 +39,8 @@ public static class ImportCatalog
             await CatalogAccess.WritableAsync(db, message.WholesalerId, caller, ct);
     }
 
-    public sealed class Handler(CatalogImporter importer, ReferenceData reference, RequestContext context, IdempotencyContext idempotency)
-        : ICommandHandler<Command, Result>
+    public sealed class Handler(CatalogImporter importer, ReferenceData reference, RequestContext context, IdempotencyContext idempotency,
+        IOptions<JsonOptions> json) : ICommandHandler<Command, Result>
     {
         public async ValueTask<Result> Handle(Command command, CancellationToken ct)
         {
@@ -59,16 +61,17 @@ public static class ImportCatalog
                 throw;
             }
 
-            byte[]? json = null;
+            byte[]? answer = null;
             var summary = await importer.ImportAsync(reader, wholesalerId, replace, context.Now, async (connection, tx, done, hash) =>
             {
-                json = JsonSerializer.SerializeToUtf8Bytes(done, JsonSettings.Options);
+                // The bytes every other answer would have (the HTTP JSON options), stored for replays.
+                answer = JsonSerializer.SerializeToUtf8Bytes(done, json.Value.SerializerOptions);
                 if (idempotency.Scope is not { } scope) return;
                 idempotency.RequestHash = hash;
-                await IdempotencyStore.CompleteAsync(connection, tx, scope, new StoredResponse(200, JsonContentType, json, null, null),
+                await IdempotencyStore.CompleteAsync(connection, tx, scope, new StoredResponse(200, JsonContentType, answer, null, null),
                     false, hash, ct);
             }, ct);
-            return new Result(summary, json!);
+            return new Result(summary, answer!);
         }
 
         private static bool ParseMode(StringValues mode) => mode.Count switch
