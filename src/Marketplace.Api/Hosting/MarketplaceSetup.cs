@@ -9,6 +9,7 @@ using Marketplace.Api.Features.ApiKeys;
 using Marketplace.Api.Features.Bids;
 using Marketplace.Api.Features.Needs;
 using Marketplace.Api.Features.Capabilities;
+using Marketplace.Api.Features.Catalogs;
 using Marketplace.Api.Features.Changes;
 using Marketplace.Api.Features.Clusters;
 using Marketplace.Api.Features.Companies;
@@ -94,8 +95,10 @@ public static class MarketplaceSetup
         app.MapCapabilities();
         app.MapNeeds();
         app.MapBids();
+        app.MapCatalogs();
         GetMatches.Map(app);
         GetLocalization.Map(app);
+        GetCatalogAnalytics.Map(app);
         ListChanges.Map(app);
         app.MapFallback("/api/{**path}", () => Results.Problem(ProblemExceptionHandler.Create(
             404, ErrorCodes.NotFound, "No such resource.", null)));
