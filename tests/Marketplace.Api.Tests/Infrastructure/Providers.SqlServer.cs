@@ -10,6 +10,7 @@ using Marketplace.Api.Tests.Features.ApiKeys;
 using Marketplace.Api.Tests.Features.Auth;
 using Marketplace.Api.Tests.Features.Bids;
 using Marketplace.Api.Tests.Features.Capabilities;
+using Marketplace.Api.Tests.Features.Catalogs;
 using Marketplace.Api.Tests.Features.Changes;
 using Marketplace.Api.Tests.Features.Clusters;
 using Marketplace.Api.Tests.Features.Companies;
@@ -58,3 +59,6 @@ public sealed class SealedBidTestsOnSqlServer(SqlServerApi api) : SealedBidTests
 public sealed class IndexEquivalenceTestsOnSqlServer(SqlServerApi api) : IndexEquivalenceTests(api), IClassFixture<SqlServerApi>;
 public sealed class IndexFreshnessTestsOnSqlServer(SqlServerApi api) : IndexFreshnessTests(api), IClassFixture<SqlServerApi>;
 public sealed class GetMatchesTestsOnSqlServer(SqlServerApi api) : GetMatchesTests(api), IClassFixture<SqlServerApi>;
+public sealed class ReadCatalogItemsTestsOnSqlServer(SqlServerApi api) : ReadCatalogItemsTests(api), IClassFixture<SqlServerApi>;
+public sealed class DeleteCatalogItemTestsOnSqlServer(SqlServerApi api) : DeleteCatalogItemTests(api), IClassFixture<SqlServerApi>;
+public sealed class CatalogAnalyticsTestsOnSqlServer(SqlServerApi api) : CatalogAnalyticsTests(api), IClassFixture<SqlServerApi>;

@@ -77,9 +77,8 @@ public static class GetCatalogAnalytics
             long items = 0, ruItems = 0;
             decimal value = 0, ruValue = 0;
             var categories = new Dictionary<string, (long Imported, decimal ImportedValue, long Substitutable)>(StringComparer.Ordinal);
-            var groups = await connection.QueryAsync<GroupRow>(new CommandDefinition(ItemsSql, new { wholesalerId, currency },
-                flags: CommandFlags.None, cancellationToken: ct));
-            foreach (var g in groups)
+            // Unbuffered: one row group at a time, however large the catalog.
+            await foreach (var g in connection.QueryUnbufferedAsync<GroupRow>(ItemsSql, new { wholesalerId, currency }).WithCancellation(ct))
             {
                 var groupValue = g.Price is { } price ? price * g.Stock : 0m;
                 items += g.Items;
