@@ -189,6 +189,20 @@ public abstract class ReadCatalogItemsTests(ApiFactory api)
         await (await client.DeleteAsync($"{Items(wholesaler.Id)}/shared")).ExpectProblemAsync(HttpStatusCode.Forbidden, "partner.forbidden");
         await (await client.GetAsync($"{Items(wholesaler.Id)}/shared")).ExpectAsync(HttpStatusCode.OK);
     }
+
+    [Theory]
+    [InlineData("/api/v1/catalogs/{wholesalerId}/items", "get", "200", "Catalogs")]
+    [InlineData("/api/v1/catalogs/{wholesalerId}/items/{sku}", "get", "200", "Catalogs")]
+    [InlineData("/api/v1/catalogs/{wholesalerId}/items/{sku}", "delete", "204", "Catalogs")]
+    [InlineData("/api/v1/analytics/catalog/{wholesalerId}", "get", "200", "Analytics")]
+    public async Task Swagger_documents_the_catalog_reads(string path, string method, string status, string tag)
+    {
+        var document = await (await api.Anonymous().GetAsync("/swagger/v1/swagger.json")).ExpectAsync(HttpStatusCode.OK);
+        var operation = document["paths"]?[path]?[method];
+        Assert.True(operation is not null, $"No {method} {path} in the OpenAPI document.");
+        Assert.NotNull(operation["responses"]?[status]);
+        Assert.Contains(tag, operation["tags"]!.AsArray().Select(t => (string?)t));
+    }
 }
 
 public sealed class ReadCatalogItemsTestsOnSqlite(SqliteApi api) : ReadCatalogItemsTests(api), IClassFixture<SqliteApi>;
