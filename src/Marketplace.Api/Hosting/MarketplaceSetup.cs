@@ -100,6 +100,7 @@ public static class MarketplaceSetup
         app.MapCatalogs();
         GetMatches.Map(app);
         GetLocalization.Map(app);
+        GetCatalogAnalytics.Map(app);
         ListChanges.Map(app);
         app.MapFallback("/api/{**path}", () => Results.Problem(ProblemExceptionHandler.Create(
             404, ErrorCodes.NotFound, "No such resource.", null)));

@@ -63,3 +63,6 @@ public sealed class GetMatchesTestsOnSqlServer(SqlServerApi api) : GetMatchesTes
 public sealed class ImportCatalogTestsOnSqlServer(SqlServerApi api) : ImportCatalogTests(api), IClassFixture<SqlServerApi>;
 public sealed class CatalogBodyLimitTestsOnSqlServer(SqlServerApi api) : CatalogBodyLimitTests(api), IClassFixture<SqlServerApi>;
 public sealed class CatalogCrashTestsOnSqlServer(SqlServerApi api) : CatalogCrashTests(api), IClassFixture<SqlServerApi>;
+public sealed class ReadCatalogItemsTestsOnSqlServer(SqlServerApi api) : ReadCatalogItemsTests(api), IClassFixture<SqlServerApi>;
+public sealed class DeleteCatalogItemTestsOnSqlServer(SqlServerApi api) : DeleteCatalogItemTests(api), IClassFixture<SqlServerApi>;
+public sealed class CatalogAnalyticsTestsOnSqlServer(SqlServerApi api) : CatalogAnalyticsTests(api), IClassFixture<SqlServerApi>;

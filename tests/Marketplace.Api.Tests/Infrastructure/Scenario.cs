@@ -61,8 +61,8 @@ public static class Scenario
         return (string)capability["id"]!;
     }
 
-    /// The ids of every item of a list, following nextCursor page by page.
-    public static async Task<List<string>> WalkAsync(this HttpClient client, string path, int limit = 200)
+    /// The ids (or another string `key`) of every item of a list, following nextCursor page by page.
+    public static async Task<List<string>> WalkAsync(this HttpClient client, string path, int limit = 200, string key = "id")
     {
         var ids = new List<string>();
         string? cursor = null;
@@ -73,7 +73,7 @@ public static class Scenario
                 .ExpectAsync(HttpStatusCode.OK);
             var items = page["items"]!.AsArray();
             Assert.True(items.Count <= limit, $"A page of {items.Count} items exceeds limit={limit}.");
-            ids.AddRange(items.Select(i => (string)i!["id"]!));
+            ids.AddRange(items.Select(i => (string)i![key]!));
             cursor = (string?)page["nextCursor"];
         } while (cursor is not null);
         return ids;

@@ -22,8 +22,14 @@ public static class CatalogAccess
     public static async ValueTask<CompanySql.Row> WritableAsync(Db db, string wholesalerId, Caller caller, CancellationToken ct)
     {
         var company = await ReadableAsync(db, wholesalerId, caller, ct);
+        RequireWriter(caller);
+        return company;
+    }
+
+    /// 403 for a partner: it may read the catalog (so this comes after any 404 of the item).
+    public static void RequireWriter(Caller caller)
+    {
         if (caller.Kind == CallerKind.Partner)
             throw ApiException.Forbidden(ErrorCodes.PartnerForbidden, "Partner apps may not change a wholesaler's catalog.");
-        return company;
     }
 }

@@ -84,7 +84,7 @@ public static class ImportCatalog
     }
 
     public static void Map(RouteGroupBuilder group) =>
-        group.MapPost("/{wholesalerId}/items", async (string wholesalerId, HttpContext http, IConfiguration config, IMediator mediator,
+        group.MapPost("", async (string wholesalerId, HttpContext http, IConfiguration config, IMediator mediator,
                 CancellationToken ct) =>
             {
                 var maxBytes = config.GetValue("Marketplace:Catalog:MaxBodyBytes", DefaultMaxBodyBytes);

@@ -4,7 +4,6 @@ using Marketplace.Api.Common.Auth;
 using Marketplace.Api.Common.Paging;
 using Marketplace.Api.Common.Pipeline;
 using Marketplace.Domain;
-using Marketplace.Domain.Catalog;
 using Marketplace.Domain.Companies;
 using Marketplace.Infrastructure.Database;
 using Mediator;
@@ -29,8 +28,7 @@ public static class ListCompanies
             this.AddFilterRule("role", x => x.Role, r => CompanyRoles.TryParse(r, out _), CompanyRules.RolesMessage.Replace("'roles' must be a non-empty array of", "'role' must be one of"));
             this.AddFilterRule("size", x => x.Size, CompanyRules.ValidSize, CompanyRules.SizeMessage);
             this.AddFilterRule("clusterId", x => x.ClusterId, Domain.Id.IsValid, "'clusterId' must be a cluster id.");
-            this.AddFilterRule("categoryCode", x => x.CategoryCode, CategoryCode.IsValid,
-                "'categoryCode' must be an OKPD2-style code such as 25.62, 25.62.1, 25.62.10 or 25.62.10.110.");
+            this.AddCategoryCodeRule(x => x.CategoryCode);
             this.AddPagingRules(x => x.Page, x => x.Scope, key => Domain.Id.IsValid(key));
         }
     }
@@ -54,20 +52,15 @@ public static class ListCompanies
             if (clusterId is not null)
                 where.Add("EXISTS (SELECT 1 FROM sites s WHERE s.company_id = companies.id AND s.cluster_id = @clusterId)");
             var code = query.CategoryCode.One();
-            // Segment prefix (api.md): the code itself or the code followed by a dot, so 25.62.1 does
-            // not match 25.62.10. Codes hold only digits and dots: no LIKE wildcard to escape.
             if (code is not null)
-                where.Add("""
-                    EXISTS (SELECT 1 FROM capabilities c WHERE c.company_id = companies.id
-                            AND (c.category_code = @code OR c.category_code LIKE @codePrefix))
-                    """);
+                where.Add("EXISTS (SELECT 1 FROM capabilities c WHERE c.company_id = companies.id AND " + CategoryFilter.Sql("c.category_code") + ")");
             if (after is not null) where.Add("id > @after");
             var sql = CompanySql.Select + (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "")
                 + " ORDER BY id" + db.Dialect.Limit("@take");
             await using var connection = await db.OpenAsync(ct);
             var rows = await connection.QueryAsync<CompanySql.Row>(new CommandDefinition(sql, new
             {
-                role = (int)role, size = query.Size.One(), clusterId, code, codePrefix = code + ".%",
+                role = (int)role, size = query.Size.One(), clusterId, code, codePrefix = CategoryFilter.Prefix(code),
                 after = after is null ? Guid.Empty : Guid.Parse(after), take = limit + 1,
             }, cancellationToken: ct));
             return Page<CompanyDto>.From(rows.Select(r => r.ToDto()).ToList(), limit, query.Scope, c => c.Id.ToString());

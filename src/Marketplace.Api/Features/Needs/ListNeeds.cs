@@ -4,7 +4,6 @@ using Marketplace.Api.Common.Auth;
 using Marketplace.Api.Common.Paging;
 using Marketplace.Api.Common.Pipeline;
 using Marketplace.Domain;
-using Marketplace.Domain.Catalog;
 using Marketplace.Domain.Needs;
 using Marketplace.Infrastructure.Database;
 using Mediator;
@@ -29,7 +28,7 @@ public static class ListNeeds
         {
             this.AddFilterRule("status", x => x.Status, s => NeedStatuses.TryParse(s, out _),
                 "status must be one of draft, open, closed, awarded, cancelled.");
-            this.AddFilterRule("categoryCode", x => x.CategoryCode, CategoryCode.IsValid, "categoryCode must be an OKPD2 code such as 25.62.");
+            this.AddCategoryCodeRule(x => x.CategoryCode);
             this.AddFilterRule("clusterId", x => x.ClusterId, Id.IsValid, "clusterId must be a cluster id.");
             this.AddFilterRule("ownerId", x => x.OwnerId, Id.IsValid, "ownerId must be a company id.");
             this.AddPagingRules(x => x.Page, x => x.Scope, Id.IsValid);
@@ -60,7 +59,7 @@ public static class ListNeeds
                 where.Add("(n.owner_id = @me OR (n.status = 'open' AND n.bid_deadline > @now))");
             }
             var code = query.CategoryCode.One();
-            if (code is not null) where.Add("(n.category_code = @code OR n.category_code LIKE @codePrefix)");
+            if (code is not null) where.Add(CategoryFilter.Sql("n.category_code"));
             if (query.ClusterId.One() is not null)
                 where.Add("EXISTS (SELECT 1 FROM sites s WHERE s.id = n.delivery_site_id AND s.cluster_id = @clusterId)");
             if (query.OwnerId.One() is not null) where.Add("n.owner_id = @ownerId");
@@ -70,7 +69,7 @@ public static class ListNeeds
             await using var connection = await db.OpenAsync(ct);
             var rows = await connection.QueryAsync<NeedSql.Row>(new CommandDefinition(sql, new
             {
-                status, me = caller.CompanyId ?? Guid.Empty, now = context.Now, code, codePrefix = code + ".%",
+                status, me = caller.CompanyId ?? Guid.Empty, now = context.Now, code, codePrefix = CategoryFilter.Prefix(code),
                 clusterId = Parse(query.ClusterId), ownerId = Parse(query.OwnerId), after = after is null ? Guid.Empty : Guid.Parse(after),
                 take = limit + 1,
             }, cancellationToken: ct));
