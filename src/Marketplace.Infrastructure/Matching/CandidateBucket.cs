@@ -1,6 +1,7 @@
 namespace Marketplace.Infrastructure.Matching;
 
 /// One candidate while the index is built or changed; buckets hold the same fields column by column.
+/// A catalog item has CapHi 0 and CapLo its sku's rank in its wholesaler's SkuTable.
 internal struct CandidateRow
 {
     public ulong CapHi, CapLo, SiteHi, SiteLo;
@@ -22,14 +23,16 @@ internal struct Node
     public readonly bool IsLeaf => Left < 0;
 }
 
-/// The candidates of one category group at sites of one (cluster, region): struct-of-arrays in
-/// k-d tree order. A cluster- or region-scoped query reads only its buckets; a change rebuilds only
-/// the buckets it touches (copy-on-write: published buckets never change).
+/// The candidates of one kind (capabilities or catalog items) of one category group at sites of one
+/// (cluster, region): struct-of-arrays in k-d tree order. A cluster- or region-scoped query reads
+/// only its buckets, and catalog buckets only with includeCatalog; a change rebuilds only the
+/// buckets it touches (copy-on-write: published buckets never change).
 internal sealed class CandidateBucket
 {
     public const int LeafSize = 32;
 
     public readonly int Cluster, Region, Count;
+    public readonly bool Catalog;
     public readonly ulong[] CapHi, CapLo, SiteHi, SiteLo;
     public readonly int[] Company;
     public readonly double[] Capacity, LocalShare, Phi, CosPhi, Lam;
@@ -37,10 +40,11 @@ internal sealed class CandidateBucket
     public readonly Node[] Nodes;
 
     /// Builds over `rows` (reordered in place).
-    public CandidateBucket(int cluster, int region, CandidateRow[] rows, int count)
+    public CandidateBucket(int cluster, int region, bool catalog, CandidateRow[] rows, int count)
     {
         Cluster = cluster;
         Region = region;
+        Catalog = catalog;
         Count = count;
         var nodes = new List<Node>(Math.Max(1, 2 * count / LeafSize + 1));
         if (count > 0) Build(rows, new double[count], 0, count, nodes);
@@ -165,9 +169,7 @@ internal sealed class CandidateGroup
     public readonly string[] Codes;
     public readonly CandidateBucket[] Buckets;
     public readonly int Count;
-    public readonly int[] All;
-    private readonly Dictionary<int, int[]> _byCluster;
-    private readonly Dictionary<int, int[]> _byRegion;
+    private readonly Lists _capabilities, _withCatalog;
 
     public CandidateGroup(string name, string[] codes, CandidateBucket[] buckets)
     {
@@ -175,12 +177,25 @@ internal sealed class CandidateGroup
         Codes = codes;
         Buckets = buckets;
         Count = buckets.Sum(b => b.Count);
-        All = Enumerable.Range(0, buckets.Length).ToArray();
-        _byCluster = Enumerable.Range(0, buckets.Length).Where(i => buckets[i].Cluster != 0).GroupBy(i => buckets[i].Cluster)
-            .ToDictionary(g => g.Key, g => g.ToArray());
-        _byRegion = Enumerable.Range(0, buckets.Length).GroupBy(i => buckets[i].Region).ToDictionary(g => g.Key, g => g.ToArray());
+        _capabilities = new Lists(buckets, b => !b.Catalog);
+        _withCatalog = new Lists(buckets, _ => true);
     }
 
-    public int[] InCluster(int cluster) => _byCluster.GetValueOrDefault(cluster) ?? None;
-    public int[] InRegion(int region) => _byRegion.GetValueOrDefault(region) ?? None;
+    public int[] All(bool catalog) => (catalog ? _withCatalog : _capabilities).All;
+    public int[] InCluster(int cluster, bool catalog) => (catalog ? _withCatalog : _capabilities).ByCluster.GetValueOrDefault(cluster) ?? None;
+    public int[] InRegion(int region, bool catalog) => (catalog ? _withCatalog : _capabilities).ByRegion.GetValueOrDefault(region) ?? None;
+
+    /// The buckets a query of each scope reads, computed once per group version.
+    private sealed class Lists
+    {
+        public readonly int[] All;
+        public readonly Dictionary<int, int[]> ByCluster, ByRegion;
+
+        public Lists(CandidateBucket[] buckets, Func<CandidateBucket, bool> include)
+        {
+            All = Enumerable.Range(0, buckets.Length).Where(i => include(buckets[i])).ToArray();
+            ByCluster = All.Where(i => buckets[i].Cluster != 0).GroupBy(i => buckets[i].Cluster).ToDictionary(g => g.Key, g => g.ToArray());
+            ByRegion = All.GroupBy(i => buckets[i].Region).ToDictionary(g => g.Key, g => g.ToArray());
+        }
+    }
 }

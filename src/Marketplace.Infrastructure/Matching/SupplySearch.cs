@@ -9,8 +9,11 @@ internal struct Hit
     public double S, G, D, P, C, M, K;
     public int Company, Bucket, Pos;
     public ulong CoHi, CoLo, CapHi, CapLo;
+    // A catalog item: CapLo is its sku's rank in its wholesaler's table, so ranks compare as skus.
+    public bool Item;
 
-    /// MatchOrder: S desc, G desc, distance asc, company id asc, then (one kind here) capability id asc.
+    /// MatchOrder: S desc, G desc, distance asc, company id asc, then capabilities before catalog
+    /// items, then capability id or sku asc.
     public static int Compare(in Hit a, in Hit b)
     {
         var c = b.S.CompareTo(a.S);
@@ -22,6 +25,8 @@ internal struct Hit
         c = a.CoHi.CompareTo(b.CoHi);
         if (c != 0) return c;
         c = a.CoLo.CompareTo(b.CoLo);
+        if (c != 0) return c;
+        c = a.Item.CompareTo(b.Item);
         if (c != 0) return c;
         c = a.CapHi.CompareTo(b.CapHi);
         return c != 0 ? c : a.CapLo.CompareTo(b.CapLo);
@@ -199,6 +204,10 @@ internal ref struct SupplySearch
     {
         var w = _w;
         var m = _x.M;
+        // matching.md: catalog items need the wholesaler role instead of the supplier role, and the
+        // size rule (2) does not apply to them.
+        var item = bucket.Catalog;
+        var required = CompanyInfo.Active | (item ? CompanyInfo.Wholesaler : CompanyInfo.Supplier);
         for (var i = node.Start; i < node.End; i++)
         {
             var share = bucket.LocalShare[i];
@@ -213,8 +222,8 @@ internal ref struct SupplySearch
 
             var company = bucket.Company[i];
             var info = _companies.Info(company);
-            if ((info & (CompanyInfo.Active | CompanyInfo.Supplier)) != (CompanyInfo.Active | CompanyInfo.Supplier)) continue;
-            if (!_includeLarge && CompanyInfo.Size(info) == CompanySize.Large) continue;
+            if ((info & required) != required) continue;
+            if (!item && !_includeLarge && CompanyInfo.Size(info) == CompanySize.Large) continue;
             if (company == _owner) continue;
             if (_checkCerts && !HoldsCertifications(info >> CompanyInfo.CertShift)) continue;
 
@@ -225,6 +234,7 @@ internal ref struct SupplySearch
             {
                 S = MatchFormula.Score(w, p, c, g), G = g, D = d, P = p, C = c, M = cm, K = k, Company = company, Bucket = b, Pos = i,
                 CoHi = _companies.Hi(company), CoLo = _companies.Lo(company), CapHi = bucket.CapHi[i], CapLo = bucket.CapLo[i],
+                Item = item,
             };
             if (phaseOne) Classify(hit);
             else if (_x.Excluded.Count == 0 || !_x.Excluded.Contains(company))
