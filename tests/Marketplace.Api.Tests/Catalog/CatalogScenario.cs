@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Marketplace.Api.Tests.Infrastructure;
 using Marketplace.Infrastructure.Catalog;
@@ -22,12 +23,29 @@ public static class CatalogScenario
         await using var db = api.OpenDb();
         await using var connection = await db.OpenAsync(CancellationToken.None);
         await using var tx = await db.BeginWriteAsync(connection, CancellationToken.None);
-        var id = Guid.Parse(wholesalerId);
-        var now = DateTimeOffset.UtcNow;
+        await UpsertAsync(connection, tx, db.Dialect, Guid.Parse(wholesalerId), items, DateTimeOffset.UtcNow);
+        await tx.CommitAsync();
+    }
+
+    /// Deletes items of one wholesaler by sku and records one `catalog` change, in one transaction,
+    /// as `DELETE /catalogs/{id}/items/{sku}` (one sku) or a replacing import (several) would.
+    public static async Task RemoveItemsAsync(this ApiFactory api, string wholesalerId, params string[] skus)
+    {
+        await using var db = api.OpenDb();
+        await using var connection = await db.OpenAsync(CancellationToken.None);
+        await using var tx = await db.BeginWriteAsync(connection, CancellationToken.None);
+        await DeleteAsync(connection, tx, db.Dialect, Guid.Parse(wholesalerId), skus, DateTimeOffset.UtcNow);
+        await tx.CommitAsync();
+    }
+
+    /// The SQL of PutItemsAsync inside a caller's transaction (random supply writes many catalogs in one).
+    public static async Task UpsertAsync(DbConnection connection, DbTransaction tx, Dialect dialect, Guid wholesalerId,
+        IEnumerable<CatalogItem> items, DateTimeOffset now)
+    {
         foreach (var item in items)
         {
             await connection.ExecuteAsync(
-                "DELETE FROM catalog_items WHERE wholesaler_id = @id AND sku = @Sku", new { id, item.Sku }, tx);
+                "DELETE FROM catalog_items WHERE wholesaler_id = @id AND sku = @Sku", new { id = wholesalerId, item.Sku }, tx);
             await connection.ExecuteAsync("""
                 INSERT INTO catalog_items (wholesaler_id, sku, name, category_code, unit, price, currency, stock, origin_country, gtin,
                                            origin_region_code, local_share, warehouse_site_id, updated_at)
@@ -35,11 +53,19 @@ public static class CatalogScenario
                         @LocalShare, @WarehouseSiteId, @now)
                 """, new
             {
-                id, item.Sku, item.Name, item.CategoryCode, item.Unit, item.Price, item.Currency, item.Stock, item.OriginCountry,
-                item.Gtin, item.OriginRegionCode, item.LocalShare, item.WarehouseSiteId, now,
+                id = wholesalerId, item.Sku, item.Name, item.CategoryCode, item.Unit, item.Price, item.Currency, item.Stock,
+                item.OriginCountry, item.Gtin, item.OriginRegionCode, item.LocalShare, item.WarehouseSiteId, now,
             }, tx);
         }
-        await ChangeFeed.RecordAsync(connection, tx, db.Dialect, ChangeKinds.Catalog, id, now, CancellationToken.None);
-        await tx.CommitAsync();
+        await ChangeFeed.RecordAsync(connection, tx, dialect, ChangeKinds.Catalog, wholesalerId, now, CancellationToken.None);
+    }
+
+    /// The SQL of RemoveItemsAsync inside a caller's transaction.
+    public static async Task DeleteAsync(DbConnection connection, DbTransaction tx, Dialect dialect, Guid wholesalerId,
+        IEnumerable<string> skus, DateTimeOffset now)
+    {
+        foreach (var sku in skus)
+            await connection.ExecuteAsync("DELETE FROM catalog_items WHERE wholesaler_id = @id AND sku = @sku", new { id = wholesalerId, sku }, tx);
+        await ChangeFeed.RecordAsync(connection, tx, dialect, ChangeKinds.Catalog, wholesalerId, now, CancellationToken.None);
     }
 }

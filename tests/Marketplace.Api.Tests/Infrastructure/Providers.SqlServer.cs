@@ -58,3 +58,4 @@ public sealed class SealedBidTestsOnSqlServer(SqlServerApi api) : SealedBidTests
 public sealed class IndexEquivalenceTestsOnSqlServer(SqlServerApi api) : IndexEquivalenceTests(api), IClassFixture<SqlServerApi>;
 public sealed class IndexFreshnessTestsOnSqlServer(SqlServerApi api) : IndexFreshnessTests(api), IClassFixture<SqlServerApi>;
 public sealed class GetMatchesTestsOnSqlServer(SqlServerApi api) : GetMatchesTests(api), IClassFixture<SqlServerApi>;
+public sealed class CatalogMatchingTestsOnSqlServer(SqlServerApi api) : CatalogMatchingTests(api), IClassFixture<SqlServerApi>;
