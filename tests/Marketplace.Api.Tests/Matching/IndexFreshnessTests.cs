@@ -1,5 +1,6 @@
 using System.Net;
 using Dapper;
+using Marketplace.Api.Tests.Catalog;
 using Marketplace.Api.Tests.Infrastructure;
 using Marketplace.Domain.Matching;
 using Marketplace.Infrastructure.Database;
@@ -127,6 +128,61 @@ public abstract class IndexFreshnessTests(ApiFactory api)
         finally
         {
             await second.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Catalogs_written_beside_one_instance_are_matched_through_another_within_10_s_and_their_deletions_too()
+    {
+        var second = api.OnSameDatabase();
+        try
+        {
+            var cluster = await api.CreateClusterAsync("RU-KLU", 54.5, 36.25);
+            var owner = await api.CreateCompanyAsync(roles: ["anchor"], size: "large");
+            var ownerSite = await api.SiteAtAsync(owner.Id, 54.5, 36.25, cluster);
+            var need = (string)(await api.NeedAsync(owner, ownerSite, categoryCode: "27.13.10", scope: "cluster"))["id"]!;
+            var wholesalers = new List<(string Company, string Site)>();
+            for (var i = 0; i < 12; i++)
+            {
+                var wholesaler = await api.CreateCompanyAsync(roles: ["wholesaler"], size: "medium");
+                wholesalers.Add((wholesaler.Id, await api.SiteAtAsync(wholesaler.Id, 54.5 + i * 0.001, 36.25, cluster)));
+            }
+            var path = $"/api/v1/needs/{need}/matches?limit=200&includeCatalog=true";
+            Assert.Empty((await (await second.Admin().GetAsync(path)).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
+
+            // One catalog change each, written side by side, so that on a server they commit in any order.
+            await Task.WhenAll(wholesalers.Select(w => api.PutItemsAsync(w.Company,
+                CatalogScenario.Item($"SKU-{w.Company}", "27.13.10", warehouseSiteId: Guid.Parse(w.Site)))));
+            var expected = wholesalers.Select(w => $"SKU-{w.Company}").ToHashSet();
+            Assert.Equal(expected, await SkusThroughAsync(second, path, listed => listed.SetEquals(expected)));
+
+            await Task.WhenAll(wholesalers.Select(w => api.RemoveItemsAsync(w.Company, $"SKU-{w.Company}")));
+            Assert.Empty(await SkusThroughAsync(second, path, listed => listed.Count == 0));
+
+            var followed = second.Services.GetRequiredService<SupplyIndex>();
+            await api.CatchUpThroughAsync(followed);
+            await using var db = api.OpenDb();
+            var fresh = new SupplyIndex(db);
+            await fresh.LoadAsync(CancellationToken.None);
+            Assert.Equal(fresh.Count, followed.Count);
+            Assert.Equal(fresh.CatalogItemCount, followed.CatalogItemCount);
+        }
+        finally
+        {
+            await second.DisposeAsync();
+        }
+    }
+
+    /// The skus listed through `instance`, polled until `done` holds or 10 s pass.
+    private static async Task<HashSet<string>> SkusThroughAsync(ApiFactory instance, string path, Func<HashSet<string>, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var page = await (await instance.Admin().GetAsync(path)).ExpectAsync(HttpStatusCode.OK);
+            var listed = page["items"]!.AsArray().Select(i => (string)i!["sku"]!).ToHashSet();
+            if (done(listed) || DateTime.UtcNow > deadline) return listed;
+            await Task.Delay(50);
         }
     }
 
