@@ -15,10 +15,12 @@ internal struct CandidateRow
 /// A node of a bucket's k-d tree over its candidates' positions: the box of the positions below
 /// it and the largest local share and capacity there, from which a query bounds the best score
 /// any candidate below could reach. Leaves hold at most LeafSize candidates, by local share descending.
+/// `Company` is the one company of every candidate below, or -1: a query skips such a node once that
+/// company has a match better than the node's bound (a catalog's thousands of items at one warehouse).
 internal struct Node
 {
     public double MinPhi, MaxPhi, MinLam, MaxLam, MinCos, MaxLocalShare, MaxCapacity;
-    public int Start, End, Left, Right;
+    public int Start, End, Left, Right, Company;
 
     public readonly bool IsLeaf => Left < 0;
 }
@@ -85,7 +87,7 @@ internal sealed class CandidateBucket
         LocalShare = LocalShare[i], Phi = Phi[i], CosPhi = CosPhi[i], Lam = Lam[i], Code = Code[i], Unit = Unit[i],
     };
 
-    public long MemoryBytes => Count * (8L * 4 + 4 + 8 * 5 + 2 * 2) + Nodes.Length * 72L;
+    public long MemoryBytes => Count * (8L * 4 + 4 + 8 * 5 + 2 * 2) + Nodes.Length * 80L;
 
     // The rows themselves are reordered (not a permutation of them): every level then reads its
     // range front to back, which made building 1M candidates several times faster.
@@ -97,7 +99,7 @@ internal sealed class CandidateBucket
         {
             MinPhi = double.PositiveInfinity, MaxPhi = double.NegativeInfinity, MinLam = double.PositiveInfinity,
             MaxLam = double.NegativeInfinity, MinCos = double.PositiveInfinity, MaxLocalShare = double.NegativeInfinity,
-            MaxCapacity = double.NegativeInfinity, Start = lo, End = hi, Left = -1, Right = -1,
+            MaxCapacity = double.NegativeInfinity, Start = lo, End = hi, Left = -1, Right = -1, Company = rows[lo].Company,
         };
         for (var i = lo; i < hi; i++)
         {
@@ -109,6 +111,7 @@ internal sealed class CandidateBucket
             n.MinCos = Math.Min(n.MinCos, r.CosPhi);
             n.MaxLocalShare = Math.Max(n.MaxLocalShare, r.LocalShare);
             n.MaxCapacity = Math.Max(n.MaxCapacity, r.Capacity);
+            if (r.Company != n.Company) n.Company = -1;
         }
         if (hi - lo <= LeafSize)
         {
@@ -118,9 +121,11 @@ internal sealed class CandidateBucket
         }
         else
         {
-            // Split the longer side (in radians along the ground) at the median.
+            // Split the longer side (in radians along the ground) at the median; candidates all at one
+            // place (a warehouse's catalog) split by local share instead, so that the nodes' bounds differ.
             var byLat = n.MaxPhi - n.MinPhi >= (n.MaxLam - n.MinLam) * Math.Cos((n.MinPhi + n.MaxPhi) / 2);
-            for (var i = lo; i < hi; i++) keys[i] = byLat ? rows[i].Phi : rows[i].Lam;
+            var onePlace = n.MinPhi == n.MaxPhi && n.MinLam == n.MaxLam;
+            for (var i = lo; i < hi; i++) keys[i] = onePlace ? -rows[i].LocalShare : byLat ? rows[i].Phi : rows[i].Lam;
             var mid = lo + (hi - lo) / 2;
             Select(keys, rows, lo, hi, mid);
             n.Left = Build(rows, keys, lo, mid, nodes);

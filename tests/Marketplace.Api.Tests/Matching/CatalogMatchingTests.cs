@@ -241,6 +241,48 @@ public abstract class CatalogMatchingTests(ApiFactory api)
         Assert.Empty(await GapsAsync(owner));
     }
 
+    [Fact]
+    public async Task Large_catalogs_at_one_warehouse_rank_exactly_like_MatchFormula_on_every_page()
+    {
+        // Hundreds of items of one company at one place, many tied: the index skips nodes of one
+        // company once it has a better match; every page, walked with cursors, must still be exact.
+        var cluster = await api.CreateClusterAsync("RU-KLU", 54.5, 36.25);
+        var rng = new Random(20261201);
+        var candidates = new List<Candidate>();
+        foreach (var (size, lat) in new[] { ("medium", 54.5), ("large", 54.5), ("small", 54.52) })
+        {
+            var name = $"Wholesaler {Guid.NewGuid():N}";
+            var wholesaler = await api.CreateCompanyAsync(["wholesaler"], size, name);
+            var warehouse = await api.SiteAtAsync(wholesaler.Id, lat, 36.25, cluster);
+            var items = Enumerable.Range(0, 300).Select(i => CatalogScenario.Item(
+                $"{(i % 3 == 0 ? "a" : i % 3 == 1 ? "B" : "b")}-{i}", new[] { "36.01", "36.01.1", "36.01.10", "36.01.10.110" }[rng.Next(4)],
+                rng.NextDouble() < 0.9 ? "PCE" : "KGM", stock: new long[] { 0, 50, 100, 1000 }[rng.Next(4)],
+                localShare: new decimal?[] { null, 0.2m, 0.5m, 0.8m, 0.9m, 1m }[rng.Next(6)], warehouseSiteId: Guid.Parse(warehouse))).ToArray();
+            await api.PutItemsAsync(wholesaler.Id, items);
+            candidates.AddRange(items.Where(i => i.Stock > 0 && i.LocalShare is not null).Select(i => new Candidate(CandidateKind.CatalogItem,
+                Guid.Parse(wholesaler.Id), name, Domain.Companies.CompanySizes.TryParse(size, out var s) ? s : default, true,
+                Domain.Companies.CompanyRole.Wholesaler, new HashSet<string>(), Guid.Parse(warehouse), lat, 36.25, Guid.Parse(cluster),
+                "RU-KLU", null, i.Sku, i.CategoryCode, i.Stock, i.Unit, (double)i.LocalShare!.Value)));
+        }
+        var index = await api.CaughtUpIndexAsync();
+        var owner = Guid.NewGuid();
+        foreach (var code in new[] { "36.01", "36.01.10", "36.01.10.110" })
+        foreach (var (scope, radius) in new[] { (MatchScope.Cluster, (double?)null), (MatchScope.Any, null), (MatchScope.Radius, 1.0) })
+        foreach (var min in new[] { 0.0, 0.5, 0.9 })
+        foreach (var weights in new MatchWeights?[] { null, new(0, 1, 0), new(0, 0, 1), new(1, 0.1, 0) })
+        {
+            var need = new MatchNeed(owner, code, 100, "PCE", [], 54.5, 36.25, Guid.Parse(cluster), "RU-KLU", 0.2, min, 1_000_000,
+                scope, radius, weights, null, 4_000_000);
+            var options = new MatchOptions(IncludeCatalog: true);
+            var expected = MatchFormula.Rank(need, candidates, options);
+            foreach (var limit in new[] { 1, 2, 20 })
+            {
+                var context = $"{code} {scope} min {min} weights {weights} limit {limit}";
+                MatchAssert.SameList(expected, MatchAssert.Walk(index, need, options, limit, context), context);
+            }
+        }
+    }
+
     private async Task<JsonArray> GapsAsync(TestCompany owner) =>
         (await (await api.As(owner.Key).GetAsync($"/api/v1/analytics/localization?ownerId={owner.Id}")).ExpectAsync(HttpStatusCode.OK))["gaps"]!
         .AsArray();
