@@ -18,23 +18,22 @@ public static class CatalogScenario
             originRegionCode, localShare is { } s ? CatalogItem.Canonical(s) : null, warehouseSiteId);
 
     /// Upserts the items of one wholesaler and records one `catalog` change, in one transaction.
-    public static async Task PutItemsAsync(this ApiFactory api, string wholesalerId, params CatalogItem[] items)
-    {
-        await using var db = api.OpenDb();
-        await using var connection = await db.OpenAsync(CancellationToken.None);
-        await using var tx = await db.BeginWriteAsync(connection, CancellationToken.None);
-        await UpsertAsync(connection, tx, db.Dialect, Guid.Parse(wholesalerId), items, DateTimeOffset.UtcNow);
-        await tx.CommitAsync();
-    }
+    public static Task PutItemsAsync(this ApiFactory api, string wholesalerId, params CatalogItem[] items) =>
+        InTransactionAsync(api, (connection, tx, dialect) =>
+            UpsertAsync(connection, tx, dialect, Guid.Parse(wholesalerId), items, DateTimeOffset.UtcNow));
 
     /// Deletes items of one wholesaler by sku and records one `catalog` change, in one transaction,
     /// as `DELETE /catalogs/{id}/items/{sku}` (one sku) or a replacing import (several) would.
-    public static async Task RemoveItemsAsync(this ApiFactory api, string wholesalerId, params string[] skus)
+    public static Task RemoveItemsAsync(this ApiFactory api, string wholesalerId, params string[] skus) =>
+        InTransactionAsync(api, (connection, tx, dialect) =>
+            DeleteAsync(connection, tx, dialect, Guid.Parse(wholesalerId), skus, DateTimeOffset.UtcNow));
+
+    private static async Task InTransactionAsync(ApiFactory api, Func<DbConnection, DbTransaction, Dialect, Task> write)
     {
         await using var db = api.OpenDb();
         await using var connection = await db.OpenAsync(CancellationToken.None);
         await using var tx = await db.BeginWriteAsync(connection, CancellationToken.None);
-        await DeleteAsync(connection, tx, db.Dialect, Guid.Parse(wholesalerId), skus, DateTimeOffset.UtcNow);
+        await write(connection, tx, db.Dialect);
         await tx.CommitAsync();
     }
 
