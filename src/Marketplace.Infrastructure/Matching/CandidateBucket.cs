@@ -1,6 +1,7 @@
 namespace Marketplace.Infrastructure.Matching;
 
 /// One candidate while the index is built or changed; buckets hold the same fields column by column.
+/// A catalog item has CapHi 0 and CapLo its sku's rank in its wholesaler's SkuTable.
 internal struct CandidateRow
 {
     public ulong CapHi, CapLo, SiteHi, SiteLo;
@@ -14,22 +15,26 @@ internal struct CandidateRow
 /// A node of a bucket's k-d tree over its candidates' positions: the box of the positions below
 /// it and the largest local share and capacity there, from which a query bounds the best score
 /// any candidate below could reach. Leaves hold at most LeafSize candidates, by local share descending.
+/// `Company` is the one company of every candidate below, or -1: a query skips such a node once that
+/// company has a match better than the node's bound (a catalog's thousands of items at one warehouse).
 internal struct Node
 {
     public double MinPhi, MaxPhi, MinLam, MaxLam, MinCos, MaxLocalShare, MaxCapacity;
-    public int Start, End, Left, Right;
+    public int Start, End, Left, Right, Company;
 
     public readonly bool IsLeaf => Left < 0;
 }
 
-/// The candidates of one category group at sites of one (cluster, region): struct-of-arrays in
-/// k-d tree order. A cluster- or region-scoped query reads only its buckets; a change rebuilds only
-/// the buckets it touches (copy-on-write: published buckets never change).
+/// The candidates of one kind (capabilities or catalog items) of one category group at sites of one
+/// (cluster, region): struct-of-arrays in k-d tree order. A cluster- or region-scoped query reads
+/// only its buckets, and catalog buckets only with includeCatalog; a change rebuilds only the
+/// buckets it touches (copy-on-write: published buckets never change).
 internal sealed class CandidateBucket
 {
     public const int LeafSize = 32;
 
     public readonly int Cluster, Region, Count;
+    public readonly bool Catalog;
     public readonly ulong[] CapHi, CapLo, SiteHi, SiteLo;
     public readonly int[] Company;
     public readonly double[] Capacity, LocalShare, Phi, CosPhi, Lam;
@@ -37,10 +42,11 @@ internal sealed class CandidateBucket
     public readonly Node[] Nodes;
 
     /// Builds over `rows` (reordered in place).
-    public CandidateBucket(int cluster, int region, CandidateRow[] rows, int count)
+    public CandidateBucket(int cluster, int region, bool catalog, CandidateRow[] rows, int count)
     {
         Cluster = cluster;
         Region = region;
+        Catalog = catalog;
         Count = count;
         var nodes = new List<Node>(Math.Max(1, 2 * count / LeafSize + 1));
         if (count > 0) Build(rows, new double[count], 0, count, nodes);
@@ -81,7 +87,7 @@ internal sealed class CandidateBucket
         LocalShare = LocalShare[i], Phi = Phi[i], CosPhi = CosPhi[i], Lam = Lam[i], Code = Code[i], Unit = Unit[i],
     };
 
-    public long MemoryBytes => Count * (8L * 4 + 4 + 8 * 5 + 2 * 2) + Nodes.Length * 72L;
+    public long MemoryBytes => Count * (8L * 4 + 4 + 8 * 5 + 2 * 2) + Nodes.Length * 80L;
 
     // The rows themselves are reordered (not a permutation of them): every level then reads its
     // range front to back, which made building 1M candidates several times faster.
@@ -93,7 +99,7 @@ internal sealed class CandidateBucket
         {
             MinPhi = double.PositiveInfinity, MaxPhi = double.NegativeInfinity, MinLam = double.PositiveInfinity,
             MaxLam = double.NegativeInfinity, MinCos = double.PositiveInfinity, MaxLocalShare = double.NegativeInfinity,
-            MaxCapacity = double.NegativeInfinity, Start = lo, End = hi, Left = -1, Right = -1,
+            MaxCapacity = double.NegativeInfinity, Start = lo, End = hi, Left = -1, Right = -1, Company = rows[lo].Company,
         };
         for (var i = lo; i < hi; i++)
         {
@@ -105,6 +111,7 @@ internal sealed class CandidateBucket
             n.MinCos = Math.Min(n.MinCos, r.CosPhi);
             n.MaxLocalShare = Math.Max(n.MaxLocalShare, r.LocalShare);
             n.MaxCapacity = Math.Max(n.MaxCapacity, r.Capacity);
+            if (r.Company != n.Company) n.Company = -1;
         }
         if (hi - lo <= LeafSize)
         {
@@ -114,9 +121,11 @@ internal sealed class CandidateBucket
         }
         else
         {
-            // Split the longer side (in radians along the ground) at the median.
+            // Split the longer side (in radians along the ground) at the median; candidates all at one
+            // place (a warehouse's catalog) split by local share instead, so that the nodes' bounds differ.
             var byLat = n.MaxPhi - n.MinPhi >= (n.MaxLam - n.MinLam) * Math.Cos((n.MinPhi + n.MaxPhi) / 2);
-            for (var i = lo; i < hi; i++) keys[i] = byLat ? rows[i].Phi : rows[i].Lam;
+            var onePlace = n.MinPhi == n.MaxPhi && n.MinLam == n.MaxLam;
+            for (var i = lo; i < hi; i++) keys[i] = onePlace ? -rows[i].LocalShare : byLat ? rows[i].Phi : rows[i].Lam;
             var mid = lo + (hi - lo) / 2;
             Select(keys, rows, lo, hi, mid);
             n.Left = Build(rows, keys, lo, mid, nodes);
@@ -165,9 +174,7 @@ internal sealed class CandidateGroup
     public readonly string[] Codes;
     public readonly CandidateBucket[] Buckets;
     public readonly int Count;
-    public readonly int[] All;
-    private readonly Dictionary<int, int[]> _byCluster;
-    private readonly Dictionary<int, int[]> _byRegion;
+    private readonly Lists _capabilities, _withCatalog;
 
     public CandidateGroup(string name, string[] codes, CandidateBucket[] buckets)
     {
@@ -175,12 +182,25 @@ internal sealed class CandidateGroup
         Codes = codes;
         Buckets = buckets;
         Count = buckets.Sum(b => b.Count);
-        All = Enumerable.Range(0, buckets.Length).ToArray();
-        _byCluster = Enumerable.Range(0, buckets.Length).Where(i => buckets[i].Cluster != 0).GroupBy(i => buckets[i].Cluster)
-            .ToDictionary(g => g.Key, g => g.ToArray());
-        _byRegion = Enumerable.Range(0, buckets.Length).GroupBy(i => buckets[i].Region).ToDictionary(g => g.Key, g => g.ToArray());
+        _capabilities = new Lists(buckets, b => !b.Catalog);
+        _withCatalog = new Lists(buckets, _ => true);
     }
 
-    public int[] InCluster(int cluster) => _byCluster.GetValueOrDefault(cluster) ?? None;
-    public int[] InRegion(int region) => _byRegion.GetValueOrDefault(region) ?? None;
+    public int[] All(bool catalog) => (catalog ? _withCatalog : _capabilities).All;
+    public int[] InCluster(int cluster, bool catalog) => (catalog ? _withCatalog : _capabilities).ByCluster.GetValueOrDefault(cluster) ?? None;
+    public int[] InRegion(int region, bool catalog) => (catalog ? _withCatalog : _capabilities).ByRegion.GetValueOrDefault(region) ?? None;
+
+    /// The buckets a query of each scope reads, computed once per group version.
+    private sealed class Lists
+    {
+        public readonly int[] All;
+        public readonly Dictionary<int, int[]> ByCluster, ByRegion;
+
+        public Lists(CandidateBucket[] buckets, Func<CandidateBucket, bool> include)
+        {
+            All = Enumerable.Range(0, buckets.Length).Where(i => include(buckets[i])).ToArray();
+            ByCluster = All.Where(i => buckets[i].Cluster != 0).GroupBy(i => buckets[i].Cluster).ToDictionary(g => g.Key, g => g.ToArray());
+            ByRegion = All.GroupBy(i => buckets[i].Region).ToDictionary(g => g.Key, g => g.ToArray());
+        }
+    }
 }

@@ -9,6 +9,7 @@ internal static class CompanyInfo
 {
     public const int Active = 1;
     public const int Supplier = (int)CompanyRole.Supplier << 1;
+    public const int Wholesaler = (int)CompanyRole.Wholesaler << 1;
     public const int CertShift = 8;
 
     public static int Pack(bool active, CompanyRole roles, CompanySize size, int certSet) =>

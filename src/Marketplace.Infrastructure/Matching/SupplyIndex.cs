@@ -10,8 +10,8 @@ namespace Marketplace.Infrastructure.Matching;
 public readonly record struct MatchKey(double Score, double Localization, double DistanceKm, Guid CompanyId);
 
 /// Where a full load spent its time: the feed position, the company rows, the capability rows
-/// (with their sites), and building the buckets' trees.
-public sealed record LoadStats(TimeSpan Feed, TimeSpan Companies, TimeSpan Capabilities, TimeSpan Build);
+/// (with their sites), the catalog items, and building the buckets' trees.
+public sealed record LoadStats(TimeSpan Feed, TimeSpan Companies, TimeSpan Capabilities, TimeSpan Catalog, TimeSpan Build);
 
 /// One page of ranked matches (at most `limit`) and whether more follow.
 public sealed record MatchPage(IReadOnlyList<Match> Items, bool HasMore);
@@ -19,19 +19,23 @@ public sealed record MatchPage(IReadOnlyList<Match> Items, bool HasMore);
 /// Everything a query reads, published whole: a writer builds the next one beside it (sharing
 /// whatever did not change) and swaps the reference, so queries never wait and never see half a change.
 internal sealed class SupplySnapshot(CompanyTable companies, CompanyIds companyIds, string[][] certSets,
-    Dictionary<string, CandidateGroup> groups)
+    Dictionary<string, CandidateGroup> groups, Dictionary<int, SkuTable> catalogs)
 {
-    public static readonly SupplySnapshot Empty = new(CompanyTable.Empty, new CompanyIds(), [], new(StringComparer.Ordinal));
+    public static readonly SupplySnapshot Empty = new(CompanyTable.Empty, new CompanyIds(), [], new(StringComparer.Ordinal), []);
 
     public CompanyTable Companies => companies;
     public CompanyIds CompanyIds => companyIds;
     public string[][] CertSets => certSets;
     public Dictionary<string, CandidateGroup> Groups => groups;
+    /// Each wholesaler's (by company index) candidate items' skus; a catalog row's CapLo is a rank here.
+    public Dictionary<int, SkuTable> Catalogs => catalogs;
     public int Count { get; } = groups.Values.Sum(g => g.Count);
+    public int CatalogItemCount { get; } = catalogs.Values.Sum(t => t.Count);
 }
 
-/// The supply candidates (capabilities, later catalog items) that matching ranks, held in memory
-/// and kept fresh from the change feed. No SQL runs per query. See docs/adr/0006-matching-index.md.
+/// The supply candidates (capabilities and catalog items) that matching ranks, held in memory and
+/// kept fresh from the change feed. No SQL runs per query. See docs/adr/0006-matching-index.md and
+/// docs/adr/0009-catalog-matching.md.
 public sealed class SupplyIndex(Db db)
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
@@ -48,7 +52,10 @@ public sealed class SupplyIndex(Db db)
 
     public long LoadedThroughToken => Interlocked.Read(ref _loadedThrough);
 
+    /// Every candidate: capabilities and catalog items.
     public int Count => _snapshot.Count;
+
+    public int CatalogItemCount => _snapshot.CatalogItemCount;
 
     /// Where the last full load spent its time, and the index's own estimate of its arrays.
     public LoadStats? LastLoad { get; private set; }
@@ -58,7 +65,8 @@ public sealed class SupplyIndex(Db db)
         get
         {
             var s = _snapshot;
-            return s.Companies.MemoryBytes + s.CompanyIds.MemoryBytes + s.Groups.Values.Sum(g => g.Buckets.Sum(b => b.MemoryBytes));
+            return s.Companies.MemoryBytes + s.CompanyIds.MemoryBytes + s.Groups.Values.Sum(g => g.Buckets.Sum(b => b.MemoryBytes))
+                + s.Catalogs.Values.Sum(t => t.MemoryBytes);
         }
     }
 
@@ -108,16 +116,30 @@ public sealed class SupplyIndex(Db db)
                 Add(builders!, k.Id, k.SiteId, k.CategoryCode, k.Capacity, k.Unit, k.LocalShare, site.Lat, site.Lon, site.Cluster,
                     site.Region, company);
             }, ct);
+            var capabilitiesRead = clock.Elapsed;
+            // Catalog items at their warehouse sites, gathered per wholesaler: the skus are ranked once all are read.
+            Dictionary<Guid, CatalogRows>? items = [];
+            await SupplyRows.AllCatalogItemsAsync(connection, item =>
+            {
+                var company = Find(ids, companies, item.WholesalerId);
+                if (company < 0 || !sites!.TryGetValue(item.SiteId, out var site)) return;
+                if (!items!.TryGetValue(item.WholesalerId, out var rows)) items[item.WholesalerId] = rows = new CatalogRows();
+                rows.Add(item.Sku, ItemCandidate(builders!, item, company, site.Lat, site.Lon, site.Cluster, site.Region));
+            }, ct);
+            var catalogs = items.Values.Select(rows => rows.AddTo()).Where(t => t.Table.Count > 0)
+                .ToDictionary(t => t.Company, t => t.Table);
             // The lambdas share one closure, which a pool thread may keep for a while: let go of the
             // temporary tables explicitly.
             sites = null;
-            var capabilitiesRead = clock.Elapsed;
+            items = null;
+            var catalogRead = clock.Elapsed;
             var groups = Build(builders.Groups, new(StringComparer.Ordinal));
             builders = null;
-            var snapshot = new SupplySnapshot(companies.Finish(), ids, [.. _certSets], groups);
+            var snapshot = new SupplySnapshot(companies.Finish(), ids, [.. _certSets], groups, catalogs);
             _snapshot = snapshot;
             Interlocked.Exchange(ref _loadedThrough, last);
-            LastLoad = new LoadStats(feed, companiesRead - feed, capabilitiesRead - companiesRead, clock.Elapsed - capabilitiesRead);
+            LastLoad = new LoadStats(feed, companiesRead - feed, capabilitiesRead - companiesRead, catalogRead - capabilitiesRead,
+                clock.Elapsed - catalogRead);
             return snapshot.Count;
         }
         finally
@@ -127,8 +149,9 @@ public sealed class SupplyIndex(Db db)
     }
 
     /// Follows the change feed from LoadedThroughToken and applies what changed: a company's facts,
-    /// a site's capabilities (their positions), a capability (created, replaced or deleted).
-    /// Catalog changes arrive with the catalog work. Queries keep running on the previous snapshot.
+    /// a site's capabilities and catalog items (their positions), a capability (created, replaced or
+    /// deleted), a wholesaler's catalog (all its items replaced). Queries keep running on the
+    /// previous snapshot.
     public async Task CatchUpAsync(CancellationToken ct)
     {
         await _writer.WaitAsync(ct);
@@ -140,7 +163,7 @@ public sealed class SupplyIndex(Db db)
                 var from = LoadedThroughToken;
                 var changes = await ChangeFeed.ReadAsync(connection, db.Dialect, from, 10_000, ct);
                 if (changes.Count == 0) return;
-                HashSet<Guid> companies = [], sites = [], capabilities = [];
+                HashSet<Guid> companies = [], sites = [], capabilities = [], catalogs = [];
                 foreach (var change in changes)
                 {
                     switch (change.Kind)
@@ -148,9 +171,10 @@ public sealed class SupplyIndex(Db db)
                         case ChangeKinds.Company: companies.Add(change.EntityId); break;
                         case ChangeKinds.Site: sites.Add(change.EntityId); break;
                         case ChangeKinds.Capability: capabilities.Add(change.EntityId); break;
+                        case ChangeKinds.Catalog: catalogs.Add(change.EntityId); break;
                     }
                 }
-                await ApplyAsync(connection, companies, sites, capabilities, ct);
+                await ApplyAsync(connection, companies, sites, capabilities, catalogs, ct);
                 Interlocked.Exchange(ref _loadedThrough, changes[^1].Token);
             }
         }
@@ -169,19 +193,20 @@ public sealed class SupplyIndex(Db db)
             || (after is { } key && double.IsNaN(key.Score)))
             return new MatchPage([], false);
         int[] buckets;
+        var catalog = options.IncludeCatalog;
         switch (need.Scope)
         {
             case MatchScope.Cluster:
-                buckets = need.DeliveryClusterId is { } cluster && _clusters.TryGetValue(cluster, out var c) ? group.InCluster(c) : [];
+                buckets = need.DeliveryClusterId is { } cluster && _clusters.TryGetValue(cluster, out var c) ? group.InCluster(c, catalog) : [];
                 break;
             case MatchScope.Region:
-                buckets = _regions.TryGetValue(need.DeliveryRegionCode, out var r) ? group.InRegion(r) : [];
+                buckets = _regions.TryGetValue(need.DeliveryRegionCode, out var r) ? group.InRegion(r, catalog) : [];
                 break;
             case MatchScope.Radius when need.RadiusKm is null:
                 buckets = [];
                 break;
             default:
-                buckets = group.All;
+                buckets = group.All(catalog);
                 break;
         }
         if (buckets.Length == 0) return new MatchPage([], false);
@@ -199,10 +224,13 @@ public sealed class SupplyIndex(Db db)
             ref readonly var h = ref hits[i];
             var bucket = group.Buckets[h.Bucket];
             var share = bucket.LocalShare[h.Pos];
-            items.Add(new Match(CandidateKind.Capability, Domain.Id.Join(h.CoHi, h.CoLo), snapshot.Companies.Name(h.Company),
-                CompanyInfo.Size(snapshot.Companies.Info(h.Company)), Domain.Id.Join(bucket.SiteHi[h.Pos], bucket.SiteLo[h.Pos]),
-                Domain.Id.Join(h.CapHi, h.CapLo), null, group.Codes[bucket.Code[h.Pos]], h.S, h.P, h.C, h.G, h.D, h.M, h.K, share,
-                MatchFormula.GainPoints(need.AnnualValue, share, need.CurrentLocalShare, need.OwnerAnnualSpend), w));
+            // A catalog item: no capability id, its sku from its wholesaler's table (matching.md, Explanation).
+            var item = bucket.Catalog;
+            items.Add(new Match(item ? CandidateKind.CatalogItem : CandidateKind.Capability, Domain.Id.Join(h.CoHi, h.CoLo),
+                snapshot.Companies.Name(h.Company), CompanyInfo.Size(snapshot.Companies.Info(h.Company)),
+                Domain.Id.Join(bucket.SiteHi[h.Pos], bucket.SiteLo[h.Pos]), item ? null : Domain.Id.Join(h.CapHi, h.CapLo),
+                item ? snapshot.Catalogs[h.Company].Sku((int)h.CapLo) : null, group.Codes[bucket.Code[h.Pos]], h.S, h.P, h.C, h.G, h.D,
+                h.M, h.K, share, MatchFormula.GainPoints(need.AnnualValue, share, need.CurrentLocalShare, need.OwnerAnnualSpend), w));
         }
         return new MatchPage(items, found > limit);
     }
@@ -219,7 +247,7 @@ public sealed class SupplyIndex(Db db)
     }
 
     private async Task ApplyAsync(System.Data.Common.DbConnection connection, HashSet<Guid> companyIds, HashSet<Guid> siteIds,
-        HashSet<Guid> capabilityIds, CancellationToken ct)
+        HashSet<Guid> capabilityIds, HashSet<Guid> catalogIds, CancellationToken ct)
     {
         var snapshot = _snapshot;
         var companies = new CompanyTableWriter(snapshot.Companies);
@@ -234,28 +262,69 @@ public sealed class SupplyIndex(Db db)
             await foreach (var k in SupplyRows.CapabilitiesAsync(connection, capabilityIds, ct)) rows[k.Id] = k;
         if (siteIds.Count > 0)
             await foreach (var k in SupplyRows.CapabilitiesAtSitesAsync(connection, siteIds, ct)) rows[k.Id] = k;
-        var missing = rows.Values.Select(k => k.CompanyId).Where(id => Find(ids, companies, id) < 0).ToHashSet();
+        var missing = rows.Values.Select(k => k.CompanyId).Concat(catalogIds).Where(id => Find(ids, companies, id) < 0).ToHashSet();
         if (missing.Count > 0)
             await foreach (var c in SupplyRows.CompaniesAsync(connection, missing, ct)) Upsert(companies, ids, c);
+        // The changed sites as they are now: catalog items there are moved in memory (the database
+        // has no index of items by warehouse site, and their own rows did not change).
+        var sites = new Dictionary<Guid, SiteFacts>();
+        if (siteIds.Count > 0)
+            await foreach (var (id, site) in SupplyRows.SitesAsync(connection, siteIds, ct)) sites[id] = site;
 
         var groups = snapshot.Groups;
-        if (capabilityIds.Count > 0 || siteIds.Count > 0 || rows.Count > 0)
+        var catalogs = snapshot.Catalogs;
+        if (capabilityIds.Count > 0 || siteIds.Count > 0 || rows.Count > 0 || catalogIds.Count > 0)
         {
-            // The old copies: every candidate with a changed id or at a changed site (also one that has
+            var builders = new Builders(snapshot.Groups);
+            // A changed catalog is read again whole and replaces every item of that wholesaler.
+            var reloaded = new HashSet<int>();
+            if (catalogIds.Count > 0)
+            {
+                catalogs = new Dictionary<int, SkuTable>(catalogs);
+                foreach (var wholesaler in catalogIds)
+                {
+                    var company = Find(ids, companies, wholesaler);
+                    if (company < 0) continue;
+                    reloaded.Add(company);
+                    var table = await ReadCatalogAsync(connection, builders, wholesaler, company, ct);
+                    if (table.Count > 0) catalogs[company] = table;
+                    else catalogs.Remove(company);
+                }
+            }
+            // The old copies: every capability with a changed id or at a changed site (also one that has
             // since moved away from it, or whose group changed) is taken out, and its current row, if
-            // any, goes back in.
+            // any, goes back in; every item of a reloaded catalog is taken out, and an item at a changed
+            // site goes back in at the site's new place.
             var gone = new IdSet(capabilityIds.Concat(rows.Keys));
             var moved = new IdSet(siteIds);
-            var builders = new Builders(snapshot.Groups);
+            var movedItems = new IdSet(sites.Keys);
             foreach (var (name, group) in snapshot.Groups)
             {
                 for (var b = 0; b < group.Buckets.Length; b++)
                 {
                     var bucket = group.Buckets[b];
                     List<int>? removed = null;
-                    for (var i = 0; i < bucket.Count; i++)
-                        if (gone.Contains(bucket.CapHi[i], bucket.CapLo[i]) || moved.Contains(bucket.SiteHi[i], bucket.SiteLo[i]))
-                            (removed ??= []).Add(i);
+                    if (!bucket.Catalog)
+                    {
+                        for (var i = 0; i < bucket.Count; i++)
+                            if (gone.Contains(bucket.CapHi[i], bucket.CapLo[i]) || moved.Contains(bucket.SiteHi[i], bucket.SiteLo[i]))
+                                (removed ??= []).Add(i);
+                    }
+                    else if (reloaded.Count > 0 || sites.Count > 0)
+                    {
+                        for (var i = 0; i < bucket.Count; i++)
+                        {
+                            if (reloaded.Contains(bucket.Company[i])) (removed ??= []).Add(i);
+                            else if (movedItems.Contains(bucket.SiteHi[i], bucket.SiteLo[i]))
+                            {
+                                (removed ??= []).Add(i);
+                                var site = sites[Domain.Id.Join(bucket.SiteHi[i], bucket.SiteLo[i])];
+                                var row = bucket.Row(i);
+                                Place(ref row, site.Lat, site.Lon);
+                                builders.Group(name).Add(ClusterCode(site.ClusterId), RegionCode(site.RegionCode), true, row);
+                            }
+                        }
+                    }
                     if (removed is null) continue;
                     builders.Group(name).Remove(b, removed);
                 }
@@ -269,7 +338,35 @@ public sealed class SupplyIndex(Db db)
             }
             groups = Build(builders.Groups, snapshot.Groups);
         }
-        _snapshot = new SupplySnapshot(companies.Finish(), ids, [.. _certSets], groups);
+        _snapshot = new SupplySnapshot(companies.Finish(), ids, [.. _certSets], groups, catalogs);
+    }
+
+    /// One wholesaler's candidate items, streamed by one query, into `builders`; answers its skus.
+    /// Warehouse sites are the wholesaler's own (the import checks it): read first, so that each row
+    /// is placed as it arrives; an item at any other site is placed after the stream.
+    private async Task<SkuTable> ReadCatalogAsync(System.Data.Common.DbConnection connection, Builders builders, Guid wholesaler,
+        int company, CancellationToken ct)
+    {
+        var sites = new Dictionary<Guid, (double Lat, double Lon, int Cluster, int Region)>();
+        await foreach (var (id, site) in SupplyRows.SitesOfCompanyAsync(connection, wholesaler, ct))
+            sites[id] = (site.Lat, site.Lon, ClusterCode(site.ClusterId), RegionCode(site.RegionCode));
+        var rows = new CatalogRows();
+        List<CatalogFacts>? elsewhere = null;
+        await SupplyRows.CatalogItemsAsync(connection, wholesaler, item =>
+        {
+            if (sites.TryGetValue(item.SiteId, out var site))
+                rows.Add(item.Sku, ItemCandidate(builders, item, company, site.Lat, site.Lon, site.Cluster, site.Region));
+            else (elsewhere ??= []).Add(item);
+        }, ct);
+        if (elsewhere is not null)
+        {
+            await foreach (var (id, site) in SupplyRows.SitesAsync(connection, elsewhere.Select(i => i.SiteId).ToHashSet(), ct))
+                sites[id] = (site.Lat, site.Lon, ClusterCode(site.ClusterId), RegionCode(site.RegionCode));
+            foreach (var item in elsewhere)
+                if (sites.TryGetValue(item.SiteId, out var site))
+                    rows.Add(item.Sku, ItemCandidate(builders, item, company, site.Lat, site.Lon, site.Cluster, site.Region));
+        }
+        return rows.AddTo().Table;
     }
 
     private static int Find(CompanyIds ids, CompanyTableWriter companies, Guid id)
@@ -305,16 +402,38 @@ public sealed class SupplyIndex(Db db)
     private void Add(Builders builders, Guid id, Guid siteId, string categoryCode, double capacity, string unit, double localShare,
         double lat, double lon, int cluster, int region, int company)
     {
-        var (builder, code) = builders.ForCode(categoryCode);
         var (capHi, capLo) = Domain.Id.Split(id);
+        var (builder, row) = Row(builders, capHi, capLo, siteId, categoryCode, capacity, unit, localShare, lat, lon, company);
+        builder.Add(cluster, region, false, row);
+    }
+
+    /// A catalog item as a candidate (matching.md: stock as capacity, the warehouse site's place);
+    /// its rank (CapLo) is set once the wholesaler's skus are ordered.
+    private ItemRow ItemCandidate(Builders builders, CatalogFacts item, int company, double lat, double lon, int cluster, int region)
+    {
+        var (builder, row) = Row(builders, 0, 0, item.SiteId, item.CategoryCode, item.Stock, item.Unit, item.LocalShare, lat, lon, company);
+        return new ItemRow(builder, cluster, region, row);
+    }
+
+    private (GroupBuilder Builder, CandidateRow Row) Row(Builders builders, ulong idHi, ulong idLo, Guid siteId, string categoryCode,
+        double capacity, string unit, double localShare, double lat, double lon, int company)
+    {
+        var (builder, code) = builders.ForCode(categoryCode);
         var (siteHi, siteLo) = Domain.Id.Split(siteId);
-        var phi = MatchFormula.Rad(lat);
-        builder.Add(cluster, region, new CandidateRow
+        var row = new CandidateRow
         {
-            CapHi = capHi, CapLo = capLo, SiteHi = siteHi, SiteLo = siteLo, Company = company, Capacity = capacity,
-            LocalShare = localShare, Phi = phi, CosPhi = Math.Cos(phi), Lam = MatchFormula.Rad(lon), Code = code,
-            Unit = Intern16(_units, unit),
-        });
+            CapHi = idHi, CapLo = idLo, SiteHi = siteHi, SiteLo = siteLo, Company = company, Capacity = capacity,
+            LocalShare = localShare, Code = code, Unit = Intern16(_units, unit),
+        };
+        Place(ref row, lat, lon);
+        return (builder, row);
+    }
+
+    private static void Place(ref CandidateRow row, double lat, double lon)
+    {
+        row.Phi = MatchFormula.Rad(lat);
+        row.CosPhi = Math.Cos(row.Phi);
+        row.Lam = MatchFormula.Rad(lon);
     }
 
     private int ClusterCode(Guid? id) => id is { } cluster ? _clusters.GetOrAdd(cluster, _ => _clusters.Count + 1) : 0;
@@ -365,13 +484,44 @@ public sealed class SupplyIndex(Db db)
         }
     }
 
+    private readonly record struct ItemRow(GroupBuilder Group, int Cluster, int Region, CandidateRow Row);
+
+    /// One wholesaler's items while they are read; AddTo ranks them by sku and hands them to their groups.
+    private sealed class CatalogRows
+    {
+        private readonly List<string> _skus = [];
+        private readonly List<ItemRow> _rows = [];
+
+        public void Add(string sku, ItemRow row)
+        {
+            _skus.Add(sku);
+            _rows.Add(row);
+        }
+
+        public (int Company, SkuTable Table) AddTo()
+        {
+            var order = SkuTable.OrdinalOrder(_skus);
+            var sorted = new string[order.Length];
+            var company = -1;
+            for (var rank = 0; rank < order.Length; rank++)
+            {
+                var (group, cluster, region, row) = _rows[order[rank]];
+                sorted[rank] = _skus[order[rank]];
+                row.CapLo = (ulong)rank;
+                company = row.Company;
+                group.Add(cluster, region, true, row);
+            }
+            return (company, new SkuTable(sorted));
+        }
+    }
+
     /// The next version of one group: new rows and removals per bucket; untouched buckets are shared.
     private sealed class GroupBuilder(string name, CandidateGroup? old)
     {
         private readonly List<string> _codes = [.. old?.Codes ?? []];
         private readonly Dictionary<string, int> _codeIndex = old is null ? new(StringComparer.Ordinal)
             : old.Codes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
-        private readonly Dictionary<(int Cluster, int Region), List<CandidateRow>> _added = [];
+        private readonly Dictionary<(int Cluster, int Region, bool Catalog), List<CandidateRow>> _added = [];
         private readonly Dictionary<int, List<int>> _removed = [];
 
         public string Name => name;
@@ -388,24 +538,25 @@ public sealed class SupplyIndex(Db db)
             return (ushort)i;
         }
 
-        public void Add(int cluster, int region, CandidateRow row)
+        public void Add(int cluster, int region, bool catalog, CandidateRow row)
         {
-            if (!_added.TryGetValue((cluster, region), out var list)) _added[(cluster, region)] = list = [];
+            if (!_added.TryGetValue((cluster, region, catalog), out var list)) _added[(cluster, region, catalog)] = list = [];
             list.Add(row);
         }
 
+        /// `positions` ascending.
         public void Remove(int bucket, List<int> positions) => _removed[bucket] = positions;
 
         public CandidateGroup Build()
         {
             var buckets = new List<CandidateBucket>();
-            var work = new List<(int Cluster, int Region, CandidateRow[] Rows, int Count)>();
+            var work = new List<(int Cluster, int Region, bool Catalog, CandidateRow[] Rows, int Count)>();
             var oldBuckets = old?.Buckets ?? [];
-            var byKey = new Dictionary<(int, int), int>();
+            var byKey = new Dictionary<(int, int, bool), int>();
             for (var b = 0; b < oldBuckets.Length; b++)
             {
                 var bucket = oldBuckets[b];
-                var key = (bucket.Cluster, bucket.Region);
+                var key = (bucket.Cluster, bucket.Region, bucket.Catalog);
                 byKey[key] = b;
                 var removed = _removed.GetValueOrDefault(b);
                 var added = _added.GetValueOrDefault(key);
@@ -414,15 +565,19 @@ public sealed class SupplyIndex(Db db)
                     buckets.Add(bucket);
                     continue;
                 }
-                var skip = removed is null ? null : new HashSet<int>(removed);
-                var rows = new List<CandidateRow>(bucket.Count + (added?.Count ?? 0));
+                // Removed positions come ascending: one merge walk (a whole catalog may go at once).
+                var rows = new List<CandidateRow>(bucket.Count - (removed?.Count ?? 0) + (added?.Count ?? 0));
+                var next = 0;
                 for (var i = 0; i < bucket.Count; i++)
-                    if (skip is null || !skip.Contains(i)) rows.Add(bucket.Row(i));
+                {
+                    if (removed is not null && next < removed.Count && removed[next] == i) next++;
+                    else rows.Add(bucket.Row(i));
+                }
                 if (added is not null) rows.AddRange(added);
-                if (rows.Count > 0) work.Add((bucket.Cluster, bucket.Region, rows.ToArray(), rows.Count));
+                if (rows.Count > 0) work.Add((bucket.Cluster, bucket.Region, bucket.Catalog, rows.ToArray(), rows.Count));
             }
             foreach (var (key, added) in _added)
-                if (!byKey.ContainsKey(key)) work.Add((key.Cluster, key.Region, added.ToArray(), added.Count));
+                if (!byKey.ContainsKey(key)) work.Add((key.Cluster, key.Region, key.Catalog, added.ToArray(), added.Count));
             _added.Clear();
             // Two cores: the trees of a full load build side by side. Each input is dropped once
             // built: a pool thread may keep the last work item (and so this closure) alive for a while.
@@ -431,7 +586,7 @@ public sealed class SupplyIndex(Db db)
             var built = new CandidateBucket[items.Length];
             Parallel.For(0, items.Length, i =>
             {
-                built[i] = new CandidateBucket(items[i].Cluster, items[i].Region, items[i].Rows, items[i].Count);
+                built[i] = new CandidateBucket(items[i].Cluster, items[i].Region, items[i].Catalog, items[i].Rows, items[i].Count);
                 items[i] = default;
             });
             buckets.AddRange(built);

@@ -9,8 +9,11 @@ internal struct Hit
     public double S, G, D, P, C, M, K;
     public int Company, Bucket, Pos;
     public ulong CoHi, CoLo, CapHi, CapLo;
+    // A catalog item: CapLo is its sku's rank in its wholesaler's table, so ranks compare as skus.
+    public bool Item;
 
-    /// MatchOrder: S desc, G desc, distance asc, company id asc, then (one kind here) capability id asc.
+    /// MatchOrder: S desc, G desc, distance asc, company id asc, then capabilities before catalog
+    /// items, then capability id or sku asc.
     public static int Compare(in Hit a, in Hit b)
     {
         var c = b.S.CompareTo(a.S);
@@ -22,6 +25,8 @@ internal struct Hit
         c = a.CoHi.CompareTo(b.CoHi);
         if (c != 0) return c;
         c = a.CoLo.CompareTo(b.CoLo);
+        if (c != 0) return c;
+        c = a.Item.CompareTo(b.Item);
         if (c != 0) return c;
         c = a.CapHi.CompareTo(b.CapHi);
         return c != 0 ? c : a.CapLo.CompareTo(b.CapLo);
@@ -36,6 +41,8 @@ internal sealed class SearchScratch
     public readonly PriorityQueue<(int Bucket, int Node, double P, double C), double> Queue = new();
     public readonly Dictionary<int, Hit> Pending = [];
     public readonly HashSet<int> Excluded = [];
+    // The best score found so far per company (hits after the cursor key only).
+    public readonly Dictionary<int, double> Best = [];
     public Hit[] Top = new Hit[64];
     public double[] M = new double[64];
     public sbyte[] CertOk = new sbyte[64];
@@ -119,6 +126,7 @@ internal ref struct SupplySearch
         _x.Queue.Clear();
         _x.Pending.Clear();
         _x.Excluded.Clear();
+        _x.Best.Clear();
     }
 
     /// The best `k` companies after the key, in order; answers how many (at most k).
@@ -139,6 +147,8 @@ internal ref struct SupplySearch
             if (!phaseOne && bound < _threshold) break;
             var bucket = _group.Buckets[e.Bucket];
             ref readonly var node = ref bucket.Nodes[e.Node];
+            // Every candidate below is one company's, and none can beat what it already has.
+            if (node.Company >= 0 && Floor(node.Company, double.NegativeInfinity) > bound) continue;
             if (!node.IsLeaf)
             {
                 Push(e.Bucket, node.Left);
@@ -199,22 +209,30 @@ internal ref struct SupplySearch
     {
         var w = _w;
         var m = _x.M;
+        // matching.md: catalog items need the wholesaler role instead of the supplier role, and the
+        // size rule (2) does not apply to them.
+        var item = bucket.Catalog;
+        var required = CompanyInfo.Active | (item ? CompanyInfo.Wholesaler : CompanyInfo.Supplier);
+        // In a leaf of one company, a candidate that cannot beat that company's best is skipped too: it
+        // could neither be listed nor, being below a hit after the cursor key, be at or before the key.
+        var sole = node.Company;
+        var floor = Floor(sole, _threshold);
         for (var i = node.Start; i < node.End; i++)
         {
             var share = bucket.LocalShare[i];
             if (share < _minShare) break; // by local share descending: the rest fail filter 5 too
             var g = MatchFormula.Localization(share, _cur);
-            if (MatchFormula.Score(w, pNode, cNode, g) + Slack < _threshold) break;
+            if (MatchFormula.Score(w, pNode, cNode, g) + Slack < floor) break;
             if (bucket.Unit[i] != _unit) continue;
             var k = MatchFormula.CapacityCoverage(bucket.Capacity[i], _qty);
             var cm = m[bucket.Code[i]];
             var c = MatchFormula.Capability(cm, k);
-            if (MatchFormula.Score(w, pNode, c, g) + Slack < _threshold) continue;
+            if (MatchFormula.Score(w, pNode, c, g) + Slack < floor) continue;
 
             var company = bucket.Company[i];
             var info = _companies.Info(company);
-            if ((info & (CompanyInfo.Active | CompanyInfo.Supplier)) != (CompanyInfo.Active | CompanyInfo.Supplier)) continue;
-            if (!_includeLarge && CompanyInfo.Size(info) == CompanySize.Large) continue;
+            if ((info & required) != required) continue;
+            if (!item && !_includeLarge && CompanyInfo.Size(info) == CompanySize.Large) continue;
             if (company == _owner) continue;
             if (_checkCerts && !HoldsCertifications(info >> CompanyInfo.CertShift)) continue;
 
@@ -225,13 +243,34 @@ internal ref struct SupplySearch
             {
                 S = MatchFormula.Score(w, p, c, g), G = g, D = d, P = p, C = c, M = cm, K = k, Company = company, Bucket = b, Pos = i,
                 CoHi = _companies.Hi(company), CoLo = _companies.Lo(company), CapHi = bucket.CapHi[i], CapLo = bucket.CapLo[i],
+                Item = item,
             };
             if (phaseOne) Classify(hit);
             else if (_x.Excluded.Count == 0 || !_x.Excluded.Contains(company))
             {
-                if (!_hasKey || After(hit)) Offer(hit);
+                if (!_hasKey || After(hit))
+                {
+                    NoteBest(hit);
+                    Offer(hit);
+                }
             }
+            floor = Floor(sole, _threshold);
         }
+    }
+
+    /// The score a candidate of `company` must reach to matter: `threshold`, or the company's best so
+    /// far (or anything, once the company is out of this page).
+    private readonly double Floor(int company, double threshold)
+    {
+        if (company < 0) return threshold;
+        if (_x.Excluded.Contains(company)) return double.PositiveInfinity;
+        if (!_prune) return threshold; // no valid bounds to compare with
+        return _x.Best.TryGetValue(company, out var best) ? Math.Max(threshold, best) : threshold;
+    }
+
+    private readonly void NoteBest(in Hit hit)
+    {
+        if (!_x.Best.TryGetValue(hit.Company, out var best) || hit.S > best) _x.Best[hit.Company] = hit.S;
     }
 
     private readonly bool HoldsCertifications(int set)
@@ -260,6 +299,7 @@ internal ref struct SupplySearch
             return;
         }
         if (_x.Excluded.Contains(hit.Company)) return;
+        NoteBest(hit);
         if (!_x.Pending.TryGetValue(hit.Company, out var current) || Hit.Compare(hit, current) < 0) _x.Pending[hit.Company] = hit;
     }
 

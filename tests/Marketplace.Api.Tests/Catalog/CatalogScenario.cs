@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -56,17 +57,33 @@ public static class CatalogScenario
             originRegionCode, localShare is { } s ? CatalogItem.Canonical(s) : null, warehouseSiteId);
 
     /// Upserts the items of one wholesaler and records one `catalog` change, in one transaction.
-    public static async Task PutItemsAsync(this ApiFactory api, string wholesalerId, params CatalogItem[] items)
+    public static Task PutItemsAsync(this ApiFactory api, string wholesalerId, params CatalogItem[] items) =>
+        InTransactionAsync(api, (connection, tx, dialect) =>
+            UpsertAsync(connection, tx, dialect, Guid.Parse(wholesalerId), items, DateTimeOffset.UtcNow));
+
+    /// Deletes items of one wholesaler by sku and records one `catalog` change, in one transaction,
+    /// as `DELETE /catalogs/{id}/items/{sku}` (one sku) or a replacing import (several) would.
+    public static Task RemoveItemsAsync(this ApiFactory api, string wholesalerId, params string[] skus) =>
+        InTransactionAsync(api, (connection, tx, dialect) =>
+            DeleteAsync(connection, tx, dialect, Guid.Parse(wholesalerId), skus, DateTimeOffset.UtcNow));
+
+    private static async Task InTransactionAsync(ApiFactory api, Func<DbConnection, DbTransaction, Dialect, Task> write)
     {
         await using var db = api.OpenDb();
         await using var connection = await db.OpenAsync(CancellationToken.None);
         await using var tx = await db.BeginWriteAsync(connection, CancellationToken.None);
-        var id = Guid.Parse(wholesalerId);
-        var now = DateTimeOffset.UtcNow;
+        await write(connection, tx, db.Dialect);
+        await tx.CommitAsync();
+    }
+
+    /// The SQL of PutItemsAsync inside a caller's transaction (random supply writes many catalogs in one).
+    public static async Task UpsertAsync(DbConnection connection, DbTransaction tx, Dialect dialect, Guid wholesalerId,
+        IEnumerable<CatalogItem> items, DateTimeOffset now)
+    {
         foreach (var item in items)
         {
             await connection.ExecuteAsync(
-                "DELETE FROM catalog_items WHERE wholesaler_id = @id AND sku = @Sku", new { id, item.Sku }, tx);
+                "DELETE FROM catalog_items WHERE wholesaler_id = @id AND sku = @Sku", new { id = wholesalerId, item.Sku }, tx);
             await connection.ExecuteAsync("""
                 INSERT INTO catalog_items (wholesaler_id, sku, name, category_code, unit, price, currency, stock, origin_country, gtin,
                                            origin_region_code, local_share, warehouse_site_id, updated_at)
@@ -74,12 +91,20 @@ public static class CatalogScenario
                         @LocalShare, @WarehouseSiteId, @now)
                 """, new
             {
-                id, item.Sku, item.Name, item.CategoryCode, item.Unit, item.Price, item.Currency, item.Stock, item.OriginCountry,
-                item.Gtin, item.OriginRegionCode, item.LocalShare, item.WarehouseSiteId, now,
+                id = wholesalerId, item.Sku, item.Name, item.CategoryCode, item.Unit, item.Price, item.Currency, item.Stock,
+                item.OriginCountry, item.Gtin, item.OriginRegionCode, item.LocalShare, item.WarehouseSiteId, now,
             }, tx);
         }
-        await ChangeFeed.RecordAsync(connection, tx, db.Dialect, ChangeKinds.Catalog, id, now, CancellationToken.None);
-        await tx.CommitAsync();
+        await ChangeFeed.RecordAsync(connection, tx, dialect, ChangeKinds.Catalog, wholesalerId, now, CancellationToken.None);
+    }
+
+    /// The SQL of RemoveItemsAsync inside a caller's transaction.
+    public static async Task DeleteAsync(DbConnection connection, DbTransaction tx, Dialect dialect, Guid wholesalerId,
+        IEnumerable<string> skus, DateTimeOffset now)
+    {
+        foreach (var sku in skus)
+            await connection.ExecuteAsync("DELETE FROM catalog_items WHERE wholesaler_id = @id AND sku = @sku", new { id = wholesalerId, sku }, tx);
+        await ChangeFeed.RecordAsync(connection, tx, dialect, ChangeKinds.Catalog, wholesalerId, now, CancellationToken.None);
     }
 }
 

@@ -66,3 +66,4 @@ public sealed class CatalogCrashTestsOnSqlServer(SqlServerApi api) : CatalogCras
 public sealed class ReadCatalogItemsTestsOnSqlServer(SqlServerApi api) : ReadCatalogItemsTests(api), IClassFixture<SqlServerApi>;
 public sealed class DeleteCatalogItemTestsOnSqlServer(SqlServerApi api) : DeleteCatalogItemTests(api), IClassFixture<SqlServerApi>;
 public sealed class CatalogAnalyticsTestsOnSqlServer(SqlServerApi api) : CatalogAnalyticsTests(api), IClassFixture<SqlServerApi>;
+public sealed class CatalogMatchingTestsOnSqlServer(SqlServerApi api) : CatalogMatchingTests(api), IClassFixture<SqlServerApi>;

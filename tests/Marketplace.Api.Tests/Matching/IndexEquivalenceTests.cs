@@ -7,7 +7,7 @@ namespace Marketplace.Api.Tests.Matching;
 /// The index against the reference implementation (MatchFormula.Rank) on random supply: every page,
 /// walked with cursors, gives the same matches in the same order with bit-identical numbers, both
 /// for an index loaded from the tables and for one that followed the change feed from empty,
-/// through inserts, deletes, moves and company changes.
+/// through inserts, deletes, moves and company changes, capabilities and catalog items alike.
 public abstract class IndexEquivalenceTests(ApiFactory api)
 {
     [Fact]
@@ -25,27 +25,34 @@ public abstract class IndexEquivalenceTests(ApiFactory api)
         await api.CatchUpThroughAsync(following);
         var loaded = new SupplyIndex(db);
         await loaded.LoadAsync(CancellationToken.None);
-        Assert.Equal(model.Capabilities.Count, loaded.Count);
-        Assert.Equal(model.Capabilities.Count, following.Count);
-        Assert.True(model.Capabilities.Count > 2000, $"only {model.Capabilities.Count} candidates");
+        Assert.Equal(model.Capabilities.Count + model.CandidateItemCount, loaded.Count);
+        Assert.Equal(model.Capabilities.Count + model.CandidateItemCount, following.Count);
+        Assert.Equal(model.CandidateItemCount, loaded.CatalogItemCount);
+        Assert.True(model.Capabilities.Count > 2000, $"only {model.Capabilities.Count} capabilities");
+        Assert.True(model.CandidateItemCount > 300, $"only {model.CandidateItemCount} catalog items");
 
         Compare(model, [("loaded", loaded), ("following", following)], 150);
 
         await model.MutateAsync(db, 400);
         await api.CatchUpThroughAsync(following);
-        Assert.Equal(model.Capabilities.Count, following.Count);
-        Compare(model, [("following after changes", following)], 150);
+        Assert.Equal(model.Capabilities.Count + model.CandidateItemCount, following.Count);
+        Assert.Equal(model.CandidateItemCount, following.CatalogItemCount);
+        var reloaded = new SupplyIndex(db);
+        await reloaded.LoadAsync(CancellationToken.None);
+        Compare(model, [("following after changes", following), ("loaded after changes", reloaded)], 150);
     }
 
     private static void Compare(SupplyModel model, (string Name, SupplyIndex Index)[] indexes, int needs)
     {
         var candidates = model.Candidates();
         var nonEmpty = 0;
+        var withItems = 0;
         for (var n = 0; n < needs; n++)
         {
             var (need, options) = model.RandomNeed();
             var expected = MatchFormula.Rank(need, candidates, options);
             if (expected.Count > 0) nonEmpty++;
+            if (expected.Any(m => m.Kind == CandidateKind.CatalogItem)) withItems++;
             foreach (var (name, index) in indexes)
             {
                 var limit = 1 + model.Next(n % 3 == 0 ? 3 : 25);
@@ -58,6 +65,7 @@ public abstract class IndexEquivalenceTests(ApiFactory api)
             }
         }
         Assert.True(nonEmpty > needs / 2, $"only {nonEmpty} of {needs} needs had matches: the data set tests too little");
+        Assert.True(withItems > needs / 10, $"only {withItems} of {needs} needs listed a catalog item: the data set tests too little");
     }
 }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Dapper;
+using Marketplace.Api.Tests.Catalog;
 using Marketplace.Api.Tests.Infrastructure;
 using Marketplace.Domain.Matching;
 using Marketplace.Infrastructure.Database;
@@ -85,16 +86,7 @@ public abstract class IndexFreshnessTests(ApiFactory api)
         var second = api.OnSameDatabase();
         try
         {
-            var cluster = await api.CreateClusterAsync("RU-KLU", 54.5, 36.25);
-            var owner = await api.CreateCompanyAsync(roles: ["anchor"], size: "large");
-            var ownerSite = await api.SiteAtAsync(owner.Id, 54.5, 36.25, cluster);
-            var need = (string)(await api.NeedAsync(owner, ownerSite, categoryCode: "27.12.10", scope: "cluster"))["id"]!;
-            var suppliers = new List<(string Company, string Site)>();
-            for (var i = 0; i < 30; i++)
-            {
-                var supplier = await api.CreateCompanyAsync(size: "micro");
-                suppliers.Add((supplier.Id, await api.SiteAtAsync(supplier.Id, 54.5 + i * 0.001, 36.25, cluster)));
-            }
+            var (owner, cluster, need, suppliers) = await NeedAndNeighboursAsync("27.12.10", 30, ["supplier"], "micro");
             Assert.Empty((await (await second.Admin().GetAsync($"/api/v1/needs/{need}/matches?limit=200")).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
 
             // Written side by side, so that on a server their transactions commit in any order.
@@ -113,12 +105,7 @@ public abstract class IndexFreshnessTests(ApiFactory api)
             Assert.Equal(written.Length, listed.Count);
 
             // Nothing skipped anywhere: the second instance's index answers like one loaded from scratch.
-            var followed = second.Services.GetRequiredService<SupplyIndex>();
-            await api.CatchUpThroughAsync(followed);
-            await using var db = api.OpenDb();
-            var fresh = new SupplyIndex(db);
-            await fresh.LoadAsync(CancellationToken.None);
-            Assert.Equal(fresh.Count, followed.Count);
+            var (followed, fresh) = await FollowedAndFreshAsync(second);
             var matchNeed = new MatchNeed(Guid.Parse(owner.Id), "27.12.10", 100, "PCE", [], 54.5, 36.25, Guid.Parse(cluster), "RU-KLU",
                 0.2, 0.3, 1_000_000, MatchScope.Any, null, null, null, 1_000_000);
             MatchAssert.SameList(fresh.Query(matchNeed, new MatchOptions(true), 200, null).Items,
@@ -127,6 +114,75 @@ public abstract class IndexFreshnessTests(ApiFactory api)
         finally
         {
             await second.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Catalogs_written_beside_one_instance_are_matched_through_another_within_10_s_and_their_deletions_too()
+    {
+        var second = api.OnSameDatabase();
+        try
+        {
+            var (_, _, need, wholesalers) = await NeedAndNeighboursAsync("27.13.10", 12, ["wholesaler"], "medium");
+            var path = $"/api/v1/needs/{need}/matches?limit=200&includeCatalog=true";
+            Assert.Empty((await (await second.Admin().GetAsync(path)).ExpectAsync(HttpStatusCode.OK))["items"]!.AsArray());
+
+            // One catalog change each, written side by side, so that on a server they commit in any order.
+            await Task.WhenAll(wholesalers.Select(w => api.PutItemsAsync(w.Company,
+                CatalogScenario.Item($"SKU-{w.Company}", "27.13.10", warehouseSiteId: Guid.Parse(w.Site)))));
+            var expected = wholesalers.Select(w => $"SKU-{w.Company}").ToHashSet();
+            Assert.Equal(expected, await SkusThroughAsync(second, path, listed => listed.SetEquals(expected)));
+
+            await Task.WhenAll(wholesalers.Select(w => api.RemoveItemsAsync(w.Company, $"SKU-{w.Company}")));
+            Assert.Empty(await SkusThroughAsync(second, path, listed => listed.Count == 0));
+            await FollowedAndFreshAsync(second);
+        }
+        finally
+        {
+            await second.DisposeAsync();
+        }
+    }
+
+    /// The second instance's index caught up, and one loaded from scratch: the same candidates.
+    private async Task<(SupplyIndex Followed, SupplyIndex Fresh)> FollowedAndFreshAsync(ApiFactory second)
+    {
+        var followed = second.Services.GetRequiredService<SupplyIndex>();
+        await api.CatchUpThroughAsync(followed);
+        await using var db = api.OpenDb();
+        var fresh = new SupplyIndex(db);
+        await fresh.LoadAsync(CancellationToken.None);
+        Assert.Equal(fresh.Count, followed.Count);
+        Assert.Equal(fresh.CatalogItemCount, followed.CatalogItemCount);
+        return (followed, fresh);
+    }
+
+    /// A need (scope cluster) at a new cluster's centre, and `count` companies with a site each beside it.
+    private async Task<(TestCompany Owner, string Cluster, string Need, List<(string Company, string Site)> Neighbours)> NeedAndNeighboursAsync(
+        string categoryCode, int count, string[] roles, string size)
+    {
+        var cluster = await api.CreateClusterAsync("RU-KLU", 54.5, 36.25);
+        var owner = await api.CreateCompanyAsync(roles: ["anchor"], size: "large");
+        var ownerSite = await api.SiteAtAsync(owner.Id, 54.5, 36.25, cluster);
+        var need = (string)(await api.NeedAsync(owner, ownerSite, categoryCode: categoryCode, scope: "cluster"))["id"]!;
+        var neighbours = new List<(string Company, string Site)>();
+        for (var i = 0; i < count; i++)
+        {
+            var company = await api.CreateCompanyAsync(roles: roles, size: size);
+            neighbours.Add((company.Id, await api.SiteAtAsync(company.Id, 54.5 + i * 0.001, 36.25, cluster)));
+        }
+        return (owner, cluster, need, neighbours);
+    }
+
+    /// The skus listed through `instance`, polled until `done` holds or 10 s pass.
+    private static async Task<HashSet<string>> SkusThroughAsync(ApiFactory instance, string path, Func<HashSet<string>, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var page = await (await instance.Admin().GetAsync(path)).ExpectAsync(HttpStatusCode.OK);
+            var listed = page["items"]!.AsArray().Select(i => (string)i!["sku"]!).ToHashSet();
+            if (done(listed) || DateTime.UtcNow > deadline) return listed;
+            await Task.Delay(50);
         }
     }
 

@@ -1,8 +1,11 @@
+using System.Globalization;
 using System.Text.Json;
 using Dapper;
+using Marketplace.Api.Tests.Catalog;
 using Marketplace.Domain;
 using Marketplace.Domain.Companies;
 using Marketplace.Domain.Matching;
+using Marketplace.Infrastructure.Catalog;
 using Marketplace.Infrastructure.Database;
 using Marketplace.Infrastructure.Seeding;
 
@@ -10,7 +13,9 @@ namespace Marketplace.Api.Tests.Matching;
 
 /// A random supply written straight into the database (with its change rows) and kept in memory as
 /// MatchFormula's candidates, so that the index can be compared with the reference implementation.
-/// Few distinct positions, shares and capacities, so that scores, distances and whole keys tie.
+/// Few distinct positions, shares and capacities, so that scores, distances and whole keys tie; the
+/// wholesalers' catalog items tie with each other and with their company's capabilities too, and
+/// their skus differ in case and accents, so that the tie-break by kind and ordinal sku is exercised.
 public sealed class SupplyModel
 {
     public static readonly string[] Codes = ["25.62", "25.62.1", "25.62.10", "25.62.10.110", "25.62.2", "25.62.20", "25.61.11", "28.41.1"];
@@ -18,6 +23,9 @@ public sealed class SupplyModel
     public static readonly string[] Certs = ["GMP", "IATF16949", "ISO9001"];
     private static readonly double[] Shares = [0, 0.2, 0.3, 0.5, 0.8, 1.0];
     private static readonly double[] Capacities = [50, 100, 500, 1000];
+    private static readonly decimal?[] ItemShares = [null, 0m, 0.2m, 0.3m, 0.5m, 0.8m, 1m, 0.123456789012345m, 0.3333333333m];
+    private static readonly long[] Stocks = [0, 50, 100, 500, 1000, 123_456_789];
+    private static readonly string[] SkuStems = ["a", "A", "b", "B", "é", "Z", "9", "10", "sku"];
 
     public sealed record ClusterInfo(Guid Id, string Region, double Lat, double Lon);
 
@@ -51,6 +59,20 @@ public sealed class SupplyModel
         public double Share { get; set; }
     }
 
+    /// A catalog item: a candidate only with stock, a local share and a warehouse site (matching.md).
+    public sealed class ItemState
+    {
+        public required CompanyState Company { get; init; }
+        public required string Sku { get; init; }
+        public string Code { get; set; } = "";
+        public string Unit { get; set; } = "PCE";
+        public long Stock { get; set; }
+        public decimal? Share { get; set; }
+        public SiteState? Site { get; set; }
+
+        public bool IsCandidate => Stock > 0 && Share is not null && Site is not null;
+    }
+
     private readonly Random _rng;
     private readonly HashSet<string> _taxIds = [];
 
@@ -64,12 +86,21 @@ public sealed class SupplyModel
     public List<CompanyState> Companies { get; } = [];
     public List<SiteState> Sites { get; } = [];
     public List<CapabilityState> Capabilities { get; } = [];
+    public List<ItemState> Items { get; } = [];
 
-    /// The reference's input: one Candidate per capability.
+    /// The reference's input: one Candidate per capability and per candidate item (its local share
+    /// converted to the nearest double through its decimal text).
     public List<Candidate> Candidates() => Capabilities.Select(k => new Candidate(CandidateKind.Capability, k.Site.Company.Id,
         k.Site.Company.Name, k.Site.Company.Size, k.Site.Company.Active, k.Site.Company.Roles,
         k.Site.Company.Certifications.ToHashSet(StringComparer.Ordinal), k.Site.Id, k.Site.Lat, k.Site.Lon, k.Site.ClusterId,
-        k.Site.Region, k.Id, null, k.Code, k.Capacity, k.Unit, k.Share)).ToList();
+        k.Site.Region, k.Id, null, k.Code, k.Capacity, k.Unit, k.Share))
+        .Concat(Items.Where(i => i.IsCandidate).Select(i => new Candidate(CandidateKind.CatalogItem, i.Company.Id, i.Company.Name,
+            i.Company.Size, i.Company.Active, i.Company.Roles, i.Company.Certifications.ToHashSet(StringComparer.Ordinal), i.Site!.Id,
+            i.Site.Lat, i.Site.Lon, i.Site.ClusterId, i.Site.Region, null, i.Sku, i.Code, i.Stock, i.Unit,
+            double.Parse(i.Share!.Value.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture))))
+        .ToList();
+
+    public int CandidateItemCount => Items.Count(i => i.IsCandidate);
 
     /// Companies with 1-3 sites and 1-4 capabilities each; writes them (and their change rows).
     public async Task AddCompaniesAsync(Db db, int count)
@@ -82,7 +113,7 @@ public sealed class SupplyModel
             {
                 Id = Id.New(), Name = $"Supplier {Companies.Count} «{_rng.Next(1000)}»",
                 Roles = Pick([CompanyRole.Supplier, CompanyRole.Supplier, CompanyRole.Supplier, CompanyRole.Supplier | CompanyRole.Anchor,
-                    CompanyRole.Wholesaler, CompanyRole.Anchor]),
+                    CompanyRole.Wholesaler, CompanyRole.Anchor, CompanyRole.Supplier | CompanyRole.Wholesaler]),
                 Size = Pick([CompanySize.Micro, CompanySize.Small, CompanySize.Medium, CompanySize.Large]),
                 Certifications = Certs.Where(_ => _rng.NextDouble() < 0.4).ToArray(),
                 Active = _rng.NextDouble() > 0.08,
@@ -113,6 +144,17 @@ public sealed class SupplyModel
         foreach (var id in inactive)
             await connection.ExecuteAsync("UPDATE companies SET active = @active WHERE id = @id", new { active = false, id }, tx);
         await tx.CommitAsync();
+        // Catalogs of the new wholesalers (and of a few companies without the role: never listed),
+        // one short transaction each as imports are: on a server a long one holds the feed back for
+        // every test.
+        foreach (var company in Companies.Skip(Companies.Count - count))
+        {
+            if ((company.Roles & CompanyRole.Wholesaler) == 0 && _rng.NextDouble() > 0.1) continue;
+            var items = new List<ItemState>();
+            for (var i = 1 + _rng.Next(12); i > 0; i--) NewItem(company, items);
+            Items.AddRange(items);
+            await WriteAsync(db, (c, t) => CatalogScenario.UpsertAsync(c, t, db.Dialect, company.Id, items.Select(Row), DateTimeOffset.UtcNow));
+        }
     }
 
     /// Deletes, reshapes and moves capabilities, moves sites, and changes companies' facts, each with
@@ -122,10 +164,33 @@ public sealed class SupplyModel
         await using var connection = await db.OpenAsync(CancellationToken.None);
         await using var tx = await db.BeginWriteAsync(connection, CancellationToken.None);
         var at = DateTimeOffset.UtcNow;
+        // Imports run after the rest, each in its own short transaction (see AddCompaniesAsync).
+        var imports = new List<Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task>>();
         for (var i = 0; i < count; i++)
         {
-            switch (_rng.Next(5))
+            switch (_rng.Next(6))
             {
+                case 5:
+                {
+                    // An import: some items replaced, some new, some deleted (each write with one catalog change).
+                    var company = Pick(Items).Company;
+                    var items = Items.Where(x => x.Company == company).ToList();
+                    var upserted = new List<ItemState>();
+                    foreach (var item in items.Where(_ => _rng.NextDouble() < 0.4))
+                    {
+                        Shape(item);
+                        upserted.Add(item);
+                    }
+                    for (var n = _rng.Next(4); n > 0; n--) upserted.Add(NewItem(company, items));
+                    Items.AddRange(upserted.Except(Items).ToList());
+                    var rows = upserted.Select(Row).ToList();
+                    imports.Add((c, t) => CatalogScenario.UpsertAsync(c, t, db.Dialect, company.Id, rows, at));
+                    var deleted = items.Where(x => !upserted.Contains(x) && _rng.NextDouble() < 0.3).Select(x => x.Sku).ToList();
+                    Items.RemoveAll(x => x.Company == company && deleted.Contains(x.Sku));
+                    if (deleted.Count > 0 || _rng.NextDouble() < 0.5)
+                        imports.Add((c, t) => CatalogScenario.DeleteAsync(c, t, db.Dialect, company.Id, deleted, at));
+                    break;
+                }
                 case 0:
                 {
                     var cap = Pick(Capabilities);
@@ -185,6 +250,7 @@ public sealed class SupplyModel
             }
         }
         await tx.CommitAsync();
+        foreach (var import in imports) await WriteAsync(db, import);
 
         Task Record(string kind, Guid id) => ChangeFeed.RecordAsync(connection, tx, db.Dialect, kind, id, at, CancellationToken.None);
     }
@@ -202,7 +268,7 @@ public sealed class SupplyModel
             Pick([0.0, 1_000_000, 2_500_000]), scope, scope == MatchScope.Radius ? Pick([3.0, 20, 60]) : null,
             _rng.NextDouble() < 0.5 ? null : new MatchWeights(Pick([0.0, 0.2, 0.5, 1]), Pick([0.1, 0.4, 1]), Pick([0.0, 0.3, 0.7])),
             _rng.NextDouble() < 0.5 ? null : Pick([20.0, 100, 300]), Pick([0.0, 4_000_000, 10_000_000]));
-        return (need, new MatchOptions(IncludeLarge: _rng.NextDouble() < 0.4, IncludeCatalog: _rng.NextDouble() < 0.2));
+        return (need, new MatchOptions(IncludeLarge: _rng.NextDouble() < 0.4, IncludeCatalog: _rng.NextDouble() < 0.5));
     }
 
     public int Next(int max) => _rng.Next(max);
@@ -215,6 +281,41 @@ public sealed class SupplyModel
         site.ClusterId = member ? cluster.Id : null;
         site.Region = member && _rng.NextDouble() < 0.9 ? cluster.Region : Pick(["RU-KLU", "RU-TUL", cluster.Region]);
     }
+
+    private static async Task WriteAsync(Db db, Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, Task> write)
+    {
+        await using var connection = await db.OpenAsync(CancellationToken.None);
+        await using var tx = await db.BeginWriteAsync(connection, CancellationToken.None);
+        await write(connection, tx);
+        await tx.CommitAsync();
+    }
+
+    /// A new item with a sku none of `siblings` (the company's items) has; added to them.
+    private ItemState NewItem(CompanyState company, List<ItemState> siblings)
+    {
+        while (true)
+        {
+            var sku = $"{Pick(SkuStems)}-{_rng.Next(20)}";
+            if (siblings.Any(x => x.Sku == sku)) continue;
+            var item = new ItemState { Company = company, Sku = sku };
+            Shape(item);
+            siblings.Add(item);
+            return item;
+        }
+    }
+
+    /// Mostly at one of the company's sites (warehouses), sometimes without one.
+    private void Shape(ItemState item)
+    {
+        item.Code = Pick(Codes);
+        item.Unit = _rng.NextDouble() < 0.9 ? "PCE" : "KGM";
+        item.Stock = Pick(Stocks);
+        item.Share = Pick(ItemShares);
+        item.Site = _rng.NextDouble() < 0.9 ? Pick(Sites.Where(s => s.Company == item.Company).ToList()) : null;
+    }
+
+    private static CatalogItem Row(ItemState item) => CatalogScenario.Item(item.Sku, item.Code, item.Unit, stock: item.Stock,
+        localShare: item.Share, warehouseSiteId: item.Site?.Id);
 
     private void Shape(CapabilityState cap)
     {

@@ -152,6 +152,86 @@ public sealed class MatchFormulaTests
         Assert.False(MatchFormula.IsEligible(need, item with { CompanyRoles = CompanyRole.Supplier }, new MatchOptions(IncludeCatalog: true), out _));
     }
 
+    // matching.md's rules for catalog items, one change from an eligible item per row: the size rule
+    // does not apply, certifications are the wholesaler company's, the unit rule applies, the role
+    // is wholesaler, the owner is excluded, and every other filter holds as for capabilities.
+    [Theory]
+    [InlineData("eligible", true)]
+    [InlineData("large wholesaler without includeLarge", true)]
+    [InlineData("wholesaler holds the required certification", true)]
+    [InlineData("wholesaler lacks a required certification", false)]
+    [InlineData("unit differs", false)]
+    [InlineData("supplier role only", false)]
+    [InlineData("supplier and wholesaler roles", true)]
+    [InlineData("inactive wholesaler", false)]
+    [InlineData("wholesaler is the need's owner", false)]
+    [InlineData("without includeCatalog", false)]
+    [InlineData("local share below the minimum", false)]
+    [InlineData("other category group", false)]
+    [InlineData("warehouse in another cluster (scope cluster)", false)]
+    [InlineData("warehouse in another region (scope region)", false)]
+    [InlineData("warehouse beyond the radius", false)]
+    [InlineData("warehouse within the radius", true)]
+    public void Catalog_item_eligibility_follows_the_catalog_rules(string change, bool eligible)
+    {
+        var cluster = Guid.Parse("01900000-0000-7000-8000-0000000000c1");
+        var need = WorkedNeed(min: 0.3);
+        var item = Cand("9", 54.6, 36.3, "25.62.10", 10, 0.5, CompanySize.Small, cluster: cluster, roles: CompanyRole.Wholesaler,
+            kind: CandidateKind.CatalogItem, sku: "SKU-1");
+        var options = new MatchOptions(IncludeCatalog: true);
+        (need, item, options) = change switch
+        {
+            "eligible" => (need, item, options),
+            "large wholesaler without includeLarge" => (need, item with { CompanySize = CompanySize.Large }, options),
+            "wholesaler holds the required certification" => (need with { RequiredCertifications = ["ISO9001"] },
+                item with { Certifications = new HashSet<string> { "GMP", "ISO9001" } }, options),
+            "wholesaler lacks a required certification" => (need with { RequiredCertifications = ["ISO9001", "GMP"] },
+                item with { Certifications = new HashSet<string> { "ISO9001" } }, options),
+            "unit differs" => (need, item with { Unit = "KGM" }, options),
+            "supplier role only" => (need, item with { CompanyRoles = CompanyRole.Supplier }, options),
+            "supplier and wholesaler roles" => (need, item with { CompanyRoles = CompanyRole.Supplier | CompanyRole.Wholesaler }, options),
+            "inactive wholesaler" => (need, item with { CompanyActive = false }, options),
+            "wholesaler is the need's owner" => (need, item with { CompanyId = Owner }, options),
+            "without includeCatalog" => (need, item, new MatchOptions(IncludeLarge: true)),
+            "local share below the minimum" => (need, item with { LocalShare = 0.29 }, options),
+            "other category group" => (need, item with { CategoryCode = "25.61.10" }, options),
+            "warehouse in another cluster (scope cluster)" => (need with { Scope = MatchScope.Cluster }, item with { ClusterId = Guid.NewGuid() }, options),
+            "warehouse in another region (scope region)" => (need with { Scope = MatchScope.Region }, item with { RegionCode = "RU-TUL" }, options),
+            "warehouse beyond the radius" => (need with { Scope = MatchScope.Radius, RadiusKm = 111.19 }, item with { Lat = 55.6 }, options),
+            "warehouse within the radius" => (need with { Scope = MatchScope.Radius, RadiusKm = 111.2 }, item with { Lat = 55.6 }, options),
+            _ => throw new ArgumentOutOfRangeException(nameof(change)),
+        };
+        Assert.Equal(eligible, MatchFormula.IsEligible(need, item, options, out _));
+    }
+
+    [Fact]
+    public void Within_a_company_a_tie_keeps_the_capability_before_catalog_items_then_the_smallest_sku_ordinal()
+    {
+        var need = WorkedNeed(min: 0);
+        var company = Guid.Parse("01900000-0000-7000-8000-0000000000aa");
+        var both = CompanyRole.Supplier | CompanyRole.Wholesaler;
+        Candidate Item(string sku) => Cand("1", 54.6, 36.3, "25.62.10", 50, 0.9, company: company, roles: both,
+            kind: CandidateKind.CatalogItem, sku: sku);
+        var capability = Cand("1", 54.6, 36.3, "25.62.10", 50, 0.9, company: company, roles: both);
+        var options = new MatchOptions(IncludeCatalog: true);
+
+        var ranked = MatchFormula.Rank(need, [Item("A-1"), capability, Item("0")], options);
+        Assert.Equal(CandidateKind.Capability, Assert.Single(ranked).Kind);
+        Assert.Equal(capability.CapabilityId, ranked[0].CapabilityId);
+
+        // Ordinal, not culture: "Z" (U+005A) before "a" (U+0061) before "é" (U+00E9); "SKU-10" before "SKU-9".
+        foreach (var (skus, first) in new[] { (new[] { "a", "é", "Z" }, "Z"), (new[] { "SKU-9", "SKU-10" }, "SKU-10") })
+        {
+            var match = Assert.Single(MatchFormula.Rank(need, skus.Select(Item), options));
+            Assert.Equal(CandidateKind.CatalogItem, match.Kind);
+            Assert.Null(match.CapabilityId);
+            Assert.Equal(first, match.Sku);
+        }
+        // A better item still beats the capability: the tie-break only decides ties.
+        var better = Item("B") with { LocalShare = 0.95 };
+        Assert.Equal("B", Assert.Single(MatchFormula.Rank(need, [capability, better], options)).Sku);
+    }
+
     [Fact]
     public void A_company_appears_once_with_its_best_candidate_and_ties_break_by_company_id()
     {
