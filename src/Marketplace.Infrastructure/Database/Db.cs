@@ -45,6 +45,10 @@ public sealed class Db : IAsyncDisposable
                 // Row locks wait at most BusyTimeoutSeconds, then 55P03 becomes 503 db.busy.
                 if (string.IsNullOrEmpty(pg.Options))
                     pg.Options = $"-c lock_timeout={options.BusyTimeoutSeconds * 1000}";
+                // Statements run again and again (a handful per request) are prepared once per physical
+                // connection, so the server stops parsing and planning them on every request. A value
+                // in the connection string wins.
+                if (pg.MaxAutoPrepare == 0) pg.MaxAutoPrepare = 64;
                 ConnectionString = pg.ToString();
                 _source = NpgsqlDataSource.Create(ConnectionString);
                 Dialect = new PostgresDialect();
