@@ -56,7 +56,7 @@ public static class MarketplaceSetup
             member is null ? null : ValidationNames.CamelCase(expression?.ToString(), member.Name);
         ValidatorOptions.Global.DisplayNameResolver = (_, member, expression) =>
             member is null ? null : ValidationNames.CamelCase(expression?.ToString(), member.Name);
-        services.AddValidatorsFromAssembly(typeof(MarketplaceSetup).Assembly, ServiceLifetime.Scoped, includeInternalTypes: true);
+        AddValidators(services);
         AddAuthorizers(services);
 
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -105,6 +105,20 @@ public static class MarketplaceSetup
         app.MapFallback("/api/{**path}", () => Results.Problem(ProblemExceptionHandler.Create(
             404, ErrorCodes.NotFound, "No such resource.", null)));
         return app;
+    }
+
+    /// Validators are built once: building one compiles its rules' expression trees, which cost
+    /// more than the rest of a GET when it happened per request (docs/benchmarks.md, issue 5).
+    /// A validator that takes a per-request service (PublishNeed's reads RequestContext.Now)
+    /// stays scoped.
+    private static void AddValidators(IServiceCollection services)
+    {
+        var scoped = services.Where(d => d.Lifetime == ServiceLifetime.Scoped).Select(d => d.ServiceType).ToHashSet();
+        bool PerRequest(AssemblyScanner.AssemblyScanResult r) =>
+            r.ValidatorType.GetConstructors().Any(c => c.GetParameters().Any(p => scoped.Contains(p.ParameterType)));
+        var assembly = typeof(MarketplaceSetup).Assembly;
+        services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Singleton, r => !PerRequest(r), includeInternalTypes: true);
+        services.AddValidatorsFromAssembly(assembly, ServiceLifetime.Scoped, PerRequest, includeInternalTypes: true);
     }
 
     private static void AddAuthorizers(IServiceCollection services)

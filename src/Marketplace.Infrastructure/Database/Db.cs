@@ -1,8 +1,10 @@
 using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using SQLitePCL;
 
 namespace Marketplace.Infrastructure.Database;
 
@@ -11,6 +13,8 @@ namespace Marketplace.Infrastructure.Database;
 public sealed class Db : IAsyncDisposable
 {
     private readonly DbDataSource _source;
+    // The SQLite native connections that OpenAsync has configured (weak: the pool may close them).
+    private readonly ConditionalWeakTable<sqlite3, sqlite3> _configured = new();
 
     public Db(DatabaseOptions options)
     {
@@ -30,7 +34,10 @@ public sealed class Db : IAsyncDisposable
                     Pooling = true,
                 };
                 ConnectionString = sqlite.ToString();
-                _source = SqliteFactory.Instance.CreateDataSource(ConnectionString);
+                // With ForeignKeys in the string, Microsoft.Data.Sqlite runs its PRAGMA on every open;
+                // our connections get it once per physical connection instead (OpenAsync).
+                sqlite.Remove("Foreign Keys");
+                _source = SqliteFactory.Instance.CreateDataSource(sqlite.ToString());
                 Dialect = new SqliteDialect();
                 break;
             case DatabaseProvider.Postgres:
@@ -38,6 +45,10 @@ public sealed class Db : IAsyncDisposable
                 // Row locks wait at most BusyTimeoutSeconds, then 55P03 becomes 503 db.busy.
                 if (string.IsNullOrEmpty(pg.Options))
                     pg.Options = $"-c lock_timeout={options.BusyTimeoutSeconds * 1000}";
+                // Statements run again and again (a handful per request) are prepared once per physical
+                // connection, so the server stops parsing and planning them on every request. A value
+                // in the connection string wins.
+                if (pg.MaxAutoPrepare == 0) pg.MaxAutoPrepare = 64;
                 ConnectionString = pg.ToString();
                 _source = NpgsqlDataSource.Create(ConnectionString);
                 Dialect = new PostgresDialect();
@@ -58,13 +69,16 @@ public sealed class Db : IAsyncDisposable
     public async ValueTask<DbConnection> OpenAsync(CancellationToken ct)
     {
         var connection = await _source.OpenConnectionAsync(ct);
-        if (Provider == DatabaseProvider.Sqlite)
+        if (connection is SqliteConnection { Handle: { } handle } && !_configured.TryGetValue(handle, out _))
         {
-            await using var cmd = connection.CreateCommand();
+            // The settings belong to the native connection, which the pool hands out again with them
+            // kept: they run once per physical connection, not on every open (a statement each).
             // busy_timeout makes SQLite itself wait for the writer; synchronous=NORMAL is durable
             // against process crashes in WAL mode (only an OS crash may lose the last commits).
-            cmd.CommandText = $"PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;";
+            await using var cmd = connection.CreateCommand();
+            cmd.CommandText = $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;";
             await cmd.ExecuteNonQueryAsync(ct);
+            _configured.AddOrUpdate(handle, handle);
         }
         else if (Provider == DatabaseProvider.SqlServer)
         {

@@ -43,6 +43,10 @@ internal sealed class SearchScratch
     public readonly HashSet<int> Excluded = [];
     // The best score found so far per company (hits after the cursor key only).
     public readonly Dictionary<int, double> Best = [];
+    // The best companies' hits stay in their slots; Order ranks them (its first entries, best
+    // first) and lists the free slots after them, so that keeping the order moves ints, not hits.
+    public Hit[] Slots = new Hit[64];
+    public int[] Order = new int[64];
     public Hit[] Top = new Hit[64];
     public double[] M = new double[64];
     public sbyte[] CertOk = new sbyte[64];
@@ -122,7 +126,13 @@ internal ref struct SupplySearch
             if (_x.CertOk.Length < certSets.Length) _x.CertOk = new sbyte[certSets.Length * 2];
             Array.Clear(_x.CertOk, 0, certSets.Length);
         }
-        if (_x.Top.Length < k) _x.Top = new Hit[k * 2];
+        if (_x.Top.Length < k)
+        {
+            _x.Slots = new Hit[k * 2];
+            _x.Order = new int[k * 2];
+            _x.Top = new Hit[k * 2];
+        }
+        for (var i = 0; i < k; i++) _x.Order[i] = i;
         _x.Queue.Clear();
         _x.Pending.Clear();
         _x.Excluded.Clear();
@@ -158,6 +168,7 @@ internal ref struct SupplySearch
             Scan(e.Bucket, bucket, node, e.P, e.C, phaseOne);
         }
         if (phaseOne) EndPhaseOne();
+        for (var i = 0; i < _top; i++) _x.Top[i] = _x.Slots[_x.Order[i]];
         return _top;
     }
 
@@ -318,25 +329,33 @@ internal ref struct SupplySearch
         return h.CoHi != _keyHi ? h.CoHi > _keyHi : h.CoLo > _keyLo;
     }
 
-    /// Keeps the best k companies, each with its best candidate, in order.
+    /// Keeps the best k companies, each with its best candidate, in order. Candidates near the top
+    /// arrive by the thousand when many score alike, so a hit is written once into a free slot and
+    /// only slot numbers move.
     private void Offer(in Hit hit)
     {
-        var top = _x.Top;
-        if (_top == _capacityK && Hit.Compare(hit, top[_top - 1]) >= 0) return;
+        var slots = _x.Slots;
+        var order = _x.Order;
+        if (_top == _capacityK && Hit.Compare(hit, slots[order[_top - 1]]) >= 0) return;
         for (var j = 0; j < _top; j++)
         {
-            if (top[j].Company != hit.Company) continue;
-            if (Hit.Compare(hit, top[j]) >= 0) return;
-            Array.Copy(top, j + 1, top, j, _top - j - 1);
-            _top--;
+            var slot = order[j];
+            if (slots[slot].Company != hit.Company) continue;
+            if (Hit.Compare(hit, slots[slot]) >= 0) return;
+            // The company's earlier hit leaves; its slot becomes the first free one.
+            order.AsSpan(j + 1, _top - j - 1).CopyTo(order.AsSpan(j));
+            order[--_top] = slot;
             break;
         }
+        // When full, the last company leaves: its slot is then the first free one.
+        if (_top == _capacityK) _top--;
+        var free = order[_top];
         var at = _top;
-        while (at > 0 && Hit.Compare(hit, top[at - 1]) < 0) at--;
-        var end = Math.Min(_top, _capacityK - 1);
-        if (end > at) Array.Copy(top, at, top, at + 1, end - at);
-        top[at] = hit;
-        _top = end + 1;
-        if (_top == _capacityK && _prune) _threshold = top[_top - 1].S;
+        while (at > 0 && Hit.Compare(hit, slots[order[at - 1]]) < 0) at--;
+        order.AsSpan(at, _top - at).CopyTo(order.AsSpan(at + 1));
+        order[at] = free;
+        slots[free] = hit;
+        _top++;
+        if (_top == _capacityK && _prune) _threshold = slots[order[_top - 1]].S;
     }
 }

@@ -11,14 +11,16 @@ public static class MatchNeeds
 {
     public static async Task<MatchNeed> LoadAsync(DbConnection connection, NeedSql.Row need, CancellationToken ct)
     {
-        var site = await connection.QuerySingleAsync<SiteRow>(new CommandDefinition(
-            "SELECT lat AS Lat, lon AS Lon, cluster_id AS ClusterId, region_code AS RegionCode FROM sites WHERE id = @id",
-            new { id = need.DeliverySiteId }, cancellationToken: ct));
-        // Money is summed in C#: SQLite would sum decimal text as REAL.
-        var values = await connection.QueryAsync<decimal>(new CommandDefinition(
-            "SELECT annual_value FROM needs WHERE owner_id = @owner AND status <> 'cancelled' AND currency = @currency",
-            new { owner = need.OwnerId, currency = need.Currency }, cancellationToken: ct));
-        return ToMatchNeed(need, site.Lat, site.Lon, site.ClusterId, site.RegionCode, values.Sum());
+        // One statement (SQLite compiles each one anew, which costs more than running it): the site,
+        // once per counted need of the owner. Money is summed in C#: SQLite would sum decimal text as REAL.
+        var rows = (await connection.QueryAsync<SiteRow>(new CommandDefinition("""
+            SELECT s.lat AS Lat, s.lon AS Lon, s.cluster_id AS ClusterId, s.region_code AS RegionCode, o.annual_value AS AnnualValue
+            FROM sites s
+            LEFT JOIN needs o ON o.owner_id = @owner AND o.status <> 'cancelled' AND o.currency = @currency
+            WHERE s.id = @site
+            """, new { site = need.DeliverySiteId, owner = need.OwnerId, currency = need.Currency }, cancellationToken: ct))).AsList();
+        var site = rows.Count > 0 ? rows[0] : throw new InvalidOperationException($"Need {need.Id} has no delivery site.");
+        return ToMatchNeed(need, site.Lat, site.Lon, site.ClusterId, site.RegionCode, rows.Sum(r => r.AnnualValue ?? 0));
     }
 
     public static MatchNeed ToMatchNeed(NeedSql.Row need, double lat, double lon, Guid? clusterId, string regionCode, decimal ownerSpend) => new(
@@ -42,5 +44,6 @@ public static class MatchNeeds
         public double Lon { get; init; }
         public Guid? ClusterId { get; init; }
         public string RegionCode { get; init; } = "";
+        public decimal? AnnualValue { get; init; }
     }
 }

@@ -15,8 +15,7 @@ public sealed class NeedAccess(Db db)
     public async ValueTask<NeedSql.Row> OwnerReadAsync(string needId, Caller caller, CancellationToken ct)
     {
         if (_ownerRead is { } cached && cached.Id == needId) return cached.Row;
-        await using var connection = await db.OpenAsync(ct);
-        var need = await NeedSql.VisibleAsync(connection, null, db.Dialect, caller, needId, ct);
+        var need = await VisibleAsync(needId, caller, ct);
         if (!caller.IsAdmin && caller.CompanyId != need.OwnerId)
             throw ApiException.Forbidden(ErrorCodes.Forbidden, "Only the need's owner and admins read this.");
         _ownerRead = (needId, need);
@@ -25,10 +24,23 @@ public sealed class NeedAccess(Db db)
 
     public async ValueTask<NeedSql.Row> OwnerActionAsync(string needId, Caller caller, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var need = await NeedSql.VisibleAsync(connection, null, db.Dialect, caller, needId, ct);
+        var need = await VisibleAsync(needId, caller, ct);
         NeedSql.RequireOwner(need, caller);
         NeedWrites.RequirePosterOrAdmin(caller);
         return need;
+    }
+
+    /// The need if the caller may see it, else 404. Its owner (and an admin) sees it in every status,
+    /// so their read, the usual one here, skips the visibility clause (SQLite compiles every
+    /// statement anew, and compiling that clause costs more than the read); anyone else's read, or
+    /// one that found nothing, is NeedSql.VisibleAsync's.
+    private async Task<NeedSql.Row> VisibleAsync(string needId, Caller caller, CancellationToken ct)
+    {
+        if (!Domain.Id.TryParse(needId, out var id)) throw ApiException.NotFound("need");
+        await using var connection = await db.OpenAsync(ct);
+        var need = await NeedSql.FindAsync(connection, id, ct);
+        return need is not null && (caller.IsAdmin || caller.CompanyId == need.OwnerId)
+            ? need
+            : await NeedSql.VisibleAsync(connection, null, db.Dialect, caller, needId, ct);
     }
 }

@@ -63,6 +63,11 @@ public static class NeedSql
                ?? throw ApiException.NotFound("need");
     }
 
+    /// The need whoever may see it, or null: for callers that check ownership themselves (NeedAccess).
+    public static Task<Row?> FindAsync(DbConnection connection, Guid id, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(
+            "SELECT " + Columns + " FROM needs n WHERE n.id = @id", new { id }, cancellationToken: ct));
+
     public static bool IsOwner(Row need, Caller caller) => !caller.IsAdmin && caller.CompanyId == need.OwnerId;
 
     /// Owner actions (publish, cancel, award, patch): the owner, or an admin.
