@@ -80,17 +80,7 @@ internal static class ImportData
                     copy.StartRow();
                     copy.Write(wholesalerId, NpgsqlDbType.Uuid);
                     copy.Write(item.Sku, NpgsqlDbType.Text);
-                    copy.Write(item.Name, NpgsqlDbType.Text);
-                    copy.Write(item.CategoryCode, NpgsqlDbType.Text);
-                    copy.Write(item.Unit, NpgsqlDbType.Text);
-                    copy.Write(item.Price, NpgsqlDbType.Numeric);
-                    copy.Write(item.Currency, NpgsqlDbType.Text);
-                    copy.Write(item.Stock, NpgsqlDbType.Bigint);
-                    copy.Write(item.OriginCountry, NpgsqlDbType.Text);
-                    copy.Write(item.Gtin, NpgsqlDbType.Text); // Npgsql writes a null string as NULL
-                    copy.Write(item.OriginRegionCode, NpgsqlDbType.Text);
-                    copy.Write(item.LocalShare, NpgsqlDbType.Numeric);
-                    copy.Write(item.WarehouseSiteId, NpgsqlDbType.Uuid);
+                    PostgresCatalogStaging.WriteItemColumns(copy, item); // the import's own column writes
                     copy.Write(now, NpgsqlDbType.TimestampTz);
                 }
 

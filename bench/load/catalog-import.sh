@@ -98,7 +98,7 @@ import changed "$work/catalog-changed.ndjson"
 grep -E "Catalog import .* done" "$work/api.log" | sed 's/^/   log: /' || true
 
 if [ "$provider" = postgres ]; then
-  grep -E "duration: [0-9.]+ ms" "$PG_TMP/log" | grep -iE "copy|analyze|update|insert|delete|create|commit" |
+  grep -E "duration: [0-9.]+ ms" "$PG_TMP/log" | grep -iE "copy|analyze|update|insert|delete|create|commit|with" |
     sed -E 's/^.*duration: ([0-9.]+ ms) +(statement|execute [^:]*): */   db: \1  /' | cut -c1-150 || true
   echo "-- raw binary COPY of the same rows: $(uptime | sed 's/.*load/load/')"
   bench copy --connection "$cs" --items "$items" --sites "$sites" --repeat 3

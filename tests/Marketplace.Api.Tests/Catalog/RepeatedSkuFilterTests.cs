@@ -3,7 +3,9 @@ using Marketplace.Infrastructure.Catalog;
 namespace Marketplace.Api.Tests.Catalog;
 
 /// The PostgreSQL merge de-duplicates only the candidates of RepeatedSkuFilter, so a repeated sku
-/// must always be one (no false negatives), and single skus rarely.
+/// must always be one (no false negatives), and single skus rarely. A million strings: kept out of
+/// the way of the tests that measure the process's heap.
+[Collection(nameof(CatalogMemory))]
 public sealed class RepeatedSkuFilterTests
 {
     [Fact]
