@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
+using System.Threading.Channels;
 using Dapper;
 using Marketplace.Domain.Catalog;
 using Marketplace.Infrastructure.Database;
@@ -17,11 +18,13 @@ public sealed record CatalogImportSummary(long Received, long Inserted, long Upd
 /// Imports one catalog body: records are read as they arrive, checked (the reader's row rules,
 /// then the warehouse site against the wholesaler's sites), staged (CatalogStaging) and merged in
 /// one transaction, which also records one `catalog` change when the catalog changed. Memory stays
-/// flat: one record, the first 1,000 errors and the staging buffers, whatever the body's size.
-/// Large imports log their progress every few seconds.
+/// flat: a few batches of records, the first 1,000 errors and the staging buffers, whatever the
+/// body's size. Large imports log their progress every few seconds.
 public sealed class CatalogImporter(Db db, ILogger<CatalogImporter> logger)
 {
     public const int MaxErrors = 1000;
+    private const int BatchSize = 256;
+    private const int QueuedBatches = 4;
     private static readonly TimeSpan ProgressEvery = TimeSpan.FromSeconds(5);
 
     /// `beforeCommit` runs inside the merge transaction with the summary and the body's SHA-256
@@ -38,32 +41,51 @@ public sealed class CatalogImporter(Db db, ILogger<CatalogImporter> logger)
         var nextProgress = ProgressEvery;
         long received = 0, valid = 0, rejected = 0;
         var errors = new List<CatalogImportError>();
-        await foreach (var record in reader.ReadAsync(ct))
+        // The body is parsed on another thread while this one stages the previous records: the
+        // parser (CPU) overlaps the staging writes (the database's work and the network).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var batches = Channel.CreateBounded<List<CatalogRecord>>(
+            new BoundedChannelOptions(QueuedBatches) { SingleReader = true, SingleWriter = true });
+        var parsing = Task.Run(() => ParseAsync(reader, batches.Writer, stop.Token), CancellationToken.None);
+        try
         {
-            received++;
-            var siteError = record.IsValid && record.Item.WarehouseSiteId is { } site && !sites.Contains(site);
-            if (record.IsValid && !siteError)
+            await foreach (var batch in batches.Reader.ReadAllAsync(ct))
             {
-                valid++;
-                await staging.AddAsync(record.Line, record.Item, ct);
+                foreach (var record in batch)
+                {
+                    received++;
+                    var siteError = record.IsValid && record.Item.WarehouseSiteId is { } site && !sites.Contains(site);
+                    if (record.IsValid && !siteError)
+                    {
+                        valid++;
+                        await staging.AddAsync(record.Line, record.Item, ct);
+                    }
+                    else
+                    {
+                        rejected++;
+                        IReadOnlyList<CatalogFieldError> bad = siteError
+                            ? [new CatalogFieldError("warehouseSiteId", "'warehouseSiteId' must be a site of this wholesaler.")]
+                            : record.Errors;
+                        foreach (var e in bad)
+                            if (errors.Count < MaxErrors) errors.Add(new CatalogImportError(record.Line, e.Field, e.Message));
+                        if (Sku.IsValid(record.Sku)) await staging.AddRejectedAsync(record.Line, record.Sku!, ct);
+                    }
+                }
+                if (clock.Elapsed >= nextProgress)
+                {
+                    nextProgress = clock.Elapsed + ProgressEvery;
+                    logger.LogInformation(
+                        "Catalog import for {WholesalerId}: {Received} records read ({Rate:F0}/s, {Megabytes:F1} MB), {Rejected} rejected",
+                        wholesalerId, received, received / clock.Elapsed.TotalSeconds, reader.BytesRead / 1e6, rejected);
+                }
             }
-            else
-            {
-                rejected++;
-                IReadOnlyList<CatalogFieldError> bad = siteError
-                    ? [new CatalogFieldError("warehouseSiteId", "'warehouseSiteId' must be a site of this wholesaler.")]
-                    : record.Errors;
-                foreach (var e in bad)
-                    if (errors.Count < MaxErrors) errors.Add(new CatalogImportError(record.Line, e.Field, e.Message));
-                if (Sku.IsValid(record.Sku)) await staging.AddRejectedAsync(record.Line, record.Sku!, ct);
-            }
-            if (clock.Elapsed >= nextProgress)
-            {
-                nextProgress = clock.Elapsed + ProgressEvery;
-                logger.LogInformation(
-                    "Catalog import for {WholesalerId}: {Received} records read ({Rate:F0}/s, {Megabytes:F1} MB), {Rejected} rejected",
-                    wholesalerId, received, received / clock.Elapsed.TotalSeconds, reader.BytesRead / 1e6, rejected);
-            }
+            await parsing; // the body's own failure (too large, cut off) ends the import
+        }
+        finally
+        {
+            // When staging failed, stop the parser before the caller disposes the reader.
+            await stop.CancelAsync();
+            await parsing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
         var bodyHash = reader.BodySha256;
         var read = clock.Elapsed;
@@ -83,5 +105,27 @@ public sealed class CatalogImporter(Db db, ILogger<CatalogImporter> logger)
             wholesalerId, seconds, read.TotalSeconds, received / seconds, received, summary.Inserted, summary.Updated, summary.Unchanged,
             summary.Duplicates, rejected, summary.Deleted);
         return summary;
+    }
+
+    // The records in batches of BatchSize (a channel item per record costs more than its parse);
+    // at most QueuedBatches wait, so memory stays flat whichever side is slower.
+    private static async Task ParseAsync(CatalogReader reader, ChannelWriter<List<CatalogRecord>> batches, CancellationToken ct)
+    {
+        try
+        {
+            var batch = new List<CatalogRecord>(BatchSize);
+            await foreach (var record in reader.ReadAsync(ct))
+            {
+                batch.Add(record);
+                if (batch.Count < BatchSize) continue;
+                await batches.WriteAsync(batch, ct);
+                batch = new List<CatalogRecord>(BatchSize);
+            }
+            if (batch.Count > 0) await batches.WriteAsync(batch, ct);
+        }
+        finally
+        {
+            batches.Complete();
+        }
     }
 }
