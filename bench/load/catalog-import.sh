@@ -81,6 +81,8 @@ import() { # label file
     -v d0="$db0" -v d1="$(db_cpu_s)" 'BEGIN {
     printf "%-8s %-10s %d items in %.2f s = %.0f items/s; CPU: API %.1f s, PostgreSQL %.1f s; RSS before %.0f MB, peak %.0f MB (rise %.0f MB)\n",
       p, l, n, s, n / s, c1 - c0, d1 - d0, r / 1024, h / 1024, (h - r) / 1024 }'
+  # Resident after the import: anonymous memory (heaps) apart from mapped files (e.g. the database).
+  echo "   after: RssAnon $(( $(status_kb RssAnon) / 1024 )) MB, RssFile $(( $(status_kb RssFile) / 1024 )) MB"
 }
 echo "== $provider, $items items, $(nproc) cores, $(date -u)"
 if [ -n "${CATALOG_PERF:-}" ]; then

@@ -75,8 +75,12 @@ public sealed class Db : IAsyncDisposable
             // kept: they run once per physical connection, not on every open (a statement each).
             // busy_timeout makes SQLite itself wait for the writer; synchronous=NORMAL is durable
             // against process crashes in WAL mode (only an OS crash may lose the last commits).
+            // temp_store=FILE: temporary tables (a catalog import's staging) and big sorts spill to a
+            // temporary file beyond the page cache instead of growing in memory (the bundled SQLite
+            // keeps them in memory by default: a 1M-row staging table is hundreds of MB).
             await using var cmd = connection.CreateCommand();
-            cmd.CommandText = $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; PRAGMA synchronous = NORMAL;";
+            cmd.CommandText = $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds}; "
+                + "PRAGMA synchronous = NORMAL; PRAGMA temp_store = FILE;";
             await cmd.ExecuteNonQueryAsync(ct);
             _configured.AddOrUpdate(handle, handle);
         }
