@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Marketplace.Api.Tests.Infrastructure;
 
@@ -37,17 +36,12 @@ public abstract class CatalogCrashTests(ApiFactory api)
 
     private static Row Initial(int i) => new($"S-{i:D6}", $"Item {i}", 1.5m, 5, true);
 
-    private static byte[] Ndjson(IEnumerable<Row> rows)
+    private static byte[] Ndjson(IEnumerable<Row> rows) => Encoding.UTF8.GetBytes(CatalogScenario.NdjsonOf(rows.Select(r =>
     {
-        var text = new StringBuilder();
-        foreach (var r in rows)
-            text.Append(JsonSerializer.Serialize(new Dictionary<string, object>
-            {
-                ["sku"] = r.Sku, ["name"] = r.Name, ["categoryCode"] = "46.69.1", ["unit"] = "PCE", ["price"] = r.Price, ["stock"] = r.Stock,
-                ["originCountry"] = "CN",
-            })).Append('\n');
-        return Encoding.UTF8.GetBytes(text.ToString());
-    }
+        var row = CatalogScenario.Row(r.Sku, r.Price, r.Stock, "46.69.1");
+        row["name"] = r.Name;
+        return (object)row;
+    }).ToArray()));
 
     [Fact]
     public async Task Killed_mid_import_and_retried_with_the_same_key_ends_as_one_import()

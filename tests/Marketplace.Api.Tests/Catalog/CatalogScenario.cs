@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using Marketplace.Api.Features.Catalogs;
 using Marketplace.Api.Tests.Infrastructure;
 using Marketplace.Infrastructure.Catalog;
 using Marketplace.Infrastructure.Database;
@@ -41,14 +42,16 @@ public static class CatalogScenario
             ["stock"] = stock, ["originCountry"] = "CN",
         };
 
-    /// The wholesaler's stored items, ordered by sku (ordinal).
-    public static async Task<List<StoredItem>> StoredItemsAsync(this ApiFactory api, string wholesalerId) =>
-        (await api.QueryAsync<StoredItem>("""
-            SELECT sku AS Sku, name AS Name, category_code AS CategoryCode, unit AS Unit, price AS Price, currency AS Currency,
-                   stock AS Stock, origin_country AS OriginCountry, gtin AS Gtin, origin_region_code AS OriginRegionCode,
-                   local_share AS LocalShare, warehouse_site_id AS WarehouseSiteId, updated_at AS UpdatedAt
-            FROM catalog_items WHERE wholesaler_id = @id
-            """, new { id = Guid.Parse(wholesalerId) })).OrderBy(i => i.Sku, StringComparer.Ordinal).ToList();
+    /// The wholesaler's stored items as the API shows them (CatalogSql), ordered by sku (ordinal).
+    public static async Task<List<CatalogItemDto>> StoredItemsAsync(this ApiFactory api, string wholesalerId) =>
+        (await api.QueryAsync<CatalogItemDto>(CatalogSql.Select + " WHERE wholesaler_id = @id", new { id = Guid.Parse(wholesalerId) }))
+        .OrderBy(i => i.Sku, StringComparer.Ordinal).ToList();
+
+    /// When each of the wholesaler's items was last written, ordered by sku (ordinal).
+    public static async Task<List<DateTimeOffset>> UpdatedAtsAsync(this ApiFactory api, string wholesalerId) =>
+        (await api.QueryAsync<(string Sku, DateTimeOffset UpdatedAt)>(
+            "SELECT sku, updated_at FROM catalog_items WHERE wholesaler_id = @id", new { id = Guid.Parse(wholesalerId) }))
+        .OrderBy(i => i.Sku, StringComparer.Ordinal).Select(i => i.UpdatedAt).ToList();
 
     public static CatalogItem Item(string sku, string categoryCode = "25.62.10", string unit = "PCE", decimal price = 100m,
         long stock = 1000, string originCountry = "RU", decimal? localShare = 0.9m, Guid? warehouseSiteId = null,
@@ -106,21 +109,4 @@ public static class CatalogScenario
             await connection.ExecuteAsync("DELETE FROM catalog_items WHERE wholesaler_id = @id AND sku = @sku", new { id = wholesalerId, sku }, tx);
         await ChangeFeed.RecordAsync(connection, tx, dialect, ChangeKinds.Catalog, wholesalerId, now, CancellationToken.None);
     }
-}
-
-public sealed class StoredItem
-{
-    public string Sku { get; init; } = "";
-    public string Name { get; init; } = "";
-    public string CategoryCode { get; init; } = "";
-    public string Unit { get; init; } = "";
-    public decimal Price { get; init; }
-    public string Currency { get; init; } = "";
-    public long Stock { get; init; }
-    public string OriginCountry { get; init; } = "";
-    public string? Gtin { get; init; }
-    public string? OriginRegionCode { get; init; }
-    public decimal? LocalShare { get; init; }
-    public Guid? WarehouseSiteId { get; init; }
-    public DateTimeOffset UpdatedAt { get; init; }
 }
