@@ -3,7 +3,9 @@
 # /catalogs/{id}/items of the API (Release, Production) on a fresh database; three imports of
 # the same wholesaler: new items, the same body again (all unchanged), then a body with 10% of
 # the items changed. Prints wall seconds, items/s, the API process's CPU seconds and its peak
-# memory rise (VmHWM during the import minus VmRSS before it) per import. On PostgreSQL it then
+# memory rise (VmHWM during the import minus VmRSS before it) per import; after an import that
+# changed the catalog, it waits for the matching index to reload it (its log line) and prints the
+# peak rise of import and reload together. On PostgreSQL it then
 # runs a raw Npgsql binary COPY of the same rows into a plain table, in the same run, for the ratio.
 #   bench/load/catalog-import.sh postgres|sqlite [items=1000000]
 # With CATALOG_PERF=FILE the API process is CPU-sampled by `perf record` (linux-perf, with the
@@ -44,7 +46,7 @@ admin="mp_bench_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 env Marketplace__Database__Provider="$provider" Marketplace__Database__ConnectionString="$cs" Marketplace__AdminApiKey="$admin" \
   Marketplace__SeedDemoData=false ASPNETCORE_ENVIRONMENT=Production DOTNET_PerfMapEnabled=$([ -n "${CATALOG_PERF:-}" ] && echo 1 || echo 0) \
   DOTNET_EnableWriteXorExecute=$([ -n "${CATALOG_PERF:-}" ] && echo 0 || echo 1) Logging__LogLevel__Default=Warning \
-  Logging__LogLevel__Marketplace.Infrastructure.Catalog=Information \
+  Logging__LogLevel__Marketplace.Infrastructure.Catalog=Information Logging__LogLevel__Marketplace.Infrastructure.Matching=Information \
   dotnet src/Marketplace.Api/bin/Release/net10.0/Marketplace.Api.dll --urls "http://127.0.0.1:$port" > "$work/api.log" 2>&1 &
 api_pid=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 1; done
@@ -68,6 +70,7 @@ db_cpu_s() {
   { cat "/proc/$pm/stat"; for c in $(ps -o pid= --ppid "$pm"); do cat "/proc/$c/stat" 2>/dev/null || true; done; } |
     awk -v hz="$hz" -v pm="$pm" '{ t += $14 + $15; if ($1 == pm) t += $16 + $17 } END { printf "%.1f", t / hz }'
 }
+reloads=0
 import() { # label file
   local rss cpu0 db0 out
   rss=$(status_kb VmRSS); cpu0=$(cpu_s); db0=$(db_cpu_s)
@@ -83,6 +86,18 @@ import() { # label file
       p, l, n, s, n / s, c1 - c0, d1 - d0, r / 1024, h / 1024, (h - r) / 1024 }'
   # Resident after the import: anonymous memory (heaps) apart from mapped files (e.g. the database).
   echo "   after: RssAnon $(( $(status_kb RssAnon) / 1024 )) MB, RssFile $(( $(status_kb RssFile) / 1024 )) MB"
+  # An import that changed the catalog publishes a `catalog` change; the matching index then reloads
+  # that catalog in the background. Wait for its log line, for the peak of import and reload together.
+  if [ "$(jq '.inserted + .updated + .deleted' "$work/answer.json")" -gt 0 ]; then
+    local t0=$SECONDS
+    until [ "$(grep -c 'Matching index applied' "$work/api.log")" -gt "$reloads" ]; do
+      [ $((SECONDS - t0)) -lt 300 ] || { echo "the index did not follow the import in 300 s" >&2; exit 1; }
+      sleep 0.2
+    done
+    reloads=$((reloads + 1))
+    echo "   index: $(grep 'Matching index applied' "$work/api.log" | tail -1 | sed 's/.*Matching index/Matching index/');" \
+      "peak of import and reload: $(( $(status_kb VmHWM) / 1024 )) MB (rise $(( ($(status_kb VmHWM) - rss) / 1024 )) MB)"
+  fi
 }
 echo "== $provider, $items items, $(nproc) cores, $(date -u)"
 if [ -n "${CATALOG_PERF:-}" ]; then

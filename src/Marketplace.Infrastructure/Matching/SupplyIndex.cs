@@ -3,6 +3,8 @@ using System.Text.Json;
 using Marketplace.Domain.Catalog;
 using Marketplace.Domain.Matching;
 using Marketplace.Infrastructure.Database;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Marketplace.Infrastructure.Matching;
 
@@ -36,8 +38,13 @@ internal sealed class SupplySnapshot(CompanyTable companies, CompanyIds companyI
 /// The supply candidates (capabilities and catalog items) that matching ranks, held in memory and
 /// kept fresh from the change feed. No SQL runs per query. See docs/adr/0006-matching-index.md and
 /// docs/adr/0009-catalog-matching.md.
-public sealed class SupplyIndex(Db db)
+public sealed class SupplyIndex(Db db, ILogger<SupplyIndex> logger)
 {
+    public SupplyIndex(Db db)
+        : this(db, NullLogger<SupplyIndex>.Instance)
+    {
+    }
+
     private readonly SemaphoreSlim _writer = new(1, 1);
     // Interned codes, append-only and shared by every snapshot (0 = none).
     private readonly ConcurrentDictionary<string, int> _units = new(StringComparer.Ordinal);
@@ -117,21 +124,21 @@ public sealed class SupplyIndex(Db db)
                     site.Region, company);
             }, ct);
             var capabilitiesRead = clock.Elapsed;
-            // Catalog items at their warehouse sites, gathered per wholesaler: the skus are ranked once all are read.
-            Dictionary<Guid, CatalogRows>? items = [];
+            // Catalog items at their warehouse sites, straight into their groups; each wholesaler's skus
+            // are ranked once all are read.
+            Dictionary<Guid, CatalogSkus>? skus = [];
             await SupplyRows.AllCatalogItemsAsync(connection, item =>
             {
                 var company = Find(ids, companies, item.WholesalerId);
                 if (company < 0 || !sites!.TryGetValue(item.SiteId, out var site)) return;
-                if (!items!.TryGetValue(item.WholesalerId, out var rows)) items[item.WholesalerId] = rows = new CatalogRows();
-                rows.Add(item.Sku, ItemCandidate(builders!, item, company, site.Lat, site.Lon, site.Cluster, site.Region));
+                if (!skus!.TryGetValue(item.WholesalerId, out var catalog)) skus[item.WholesalerId] = catalog = new CatalogSkus(company);
+                AddItem(builders!, catalog, item, site.Lat, site.Lon, site.Cluster, site.Region);
             }, ct);
-            var catalogs = items.Values.Select(rows => rows.AddTo()).Where(t => t.Table.Count > 0)
-                .ToDictionary(t => t.Company, t => t.Table);
+            var catalogs = Rank(builders, skus.Values, []);
             // The lambdas share one closure, which a pool thread may keep for a while: let go of the
             // temporary tables explicitly.
             sites = null;
-            items = null;
+            skus = null;
             var catalogRead = clock.Elapsed;
             var groups = Build(builders.Groups, new(StringComparer.Ordinal));
             builders = null;
@@ -174,8 +181,14 @@ public sealed class SupplyIndex(Db db)
                         case ChangeKinds.Catalog: catalogs.Add(change.EntityId); break;
                     }
                 }
-                await ApplyAsync(connection, companies, sites, capabilities, catalogs, ct);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var items = await ApplyAsync(connection, companies, sites, capabilities, catalogs, ct);
                 Interlocked.Exchange(ref _loadedThrough, changes[^1].Token);
+                // A catalog reload reads and sorts up to millions of items: worth a line.
+                if (catalogs.Count > 0)
+                    logger.LogInformation(
+                        "Matching index applied {Changes} changes in {Milliseconds:F0} ms, {Catalogs} catalogs reloaded ({Items} candidate items)",
+                        changes.Count, clock.Elapsed.TotalMilliseconds, catalogs.Count, items);
             }
         }
         finally
@@ -246,7 +259,8 @@ public sealed class SupplyIndex(Db db)
         return string.CompareOrdinal(Domain.Id.Format(m.CompanyId), Domain.Id.Format(key.CompanyId)) > 0;
     }
 
-    private async Task ApplyAsync(System.Data.Common.DbConnection connection, HashSet<Guid> companyIds, HashSet<Guid> siteIds,
+    /// Answers how many candidate items the reloaded catalogs hold.
+    private async Task<int> ApplyAsync(System.Data.Common.DbConnection connection, HashSet<Guid> companyIds, HashSet<Guid> siteIds,
         HashSet<Guid> capabilityIds, HashSet<Guid> catalogIds, CancellationToken ct)
     {
         var snapshot = _snapshot;
@@ -273,6 +287,7 @@ public sealed class SupplyIndex(Db db)
 
         var groups = snapshot.Groups;
         var catalogs = snapshot.Catalogs;
+        var items = 0;
         if (capabilityIds.Count > 0 || siteIds.Count > 0 || rows.Count > 0 || catalogIds.Count > 0)
         {
             var builders = new Builders(snapshot.Groups);
@@ -280,16 +295,16 @@ public sealed class SupplyIndex(Db db)
             var reloaded = new HashSet<int>();
             if (catalogIds.Count > 0)
             {
-                catalogs = new Dictionary<int, SkuTable>(catalogs);
+                var read = new List<CatalogSkus>();
                 foreach (var wholesaler in catalogIds)
                 {
                     var company = Find(ids, companies, wholesaler);
                     if (company < 0) continue;
                     reloaded.Add(company);
-                    var table = await ReadCatalogAsync(connection, builders, wholesaler, company, ct);
-                    if (table.Count > 0) catalogs[company] = table;
-                    else catalogs.Remove(company);
+                    read.Add(await ReadCatalogAsync(connection, builders, wholesaler, company, ct));
+                    items += read[^1].Skus.Count;
                 }
+                catalogs = Rank(builders, read, new Dictionary<int, SkuTable>(catalogs));
             }
             // The old copies: every capability with a changed id or at a changed site (also one that has
             // since moved away from it, or whose group changed) is taken out, and its current row, if
@@ -339,23 +354,23 @@ public sealed class SupplyIndex(Db db)
             groups = Build(builders.Groups, snapshot.Groups);
         }
         _snapshot = new SupplySnapshot(companies.Finish(), ids, [.. _certSets], groups, catalogs);
+        return items;
     }
 
     /// One wholesaler's candidate items, streamed by one query, into `builders`; answers its skus.
     /// Warehouse sites are the wholesaler's own (the import checks it): read first, so that each row
     /// is placed as it arrives; an item at any other site is placed after the stream.
-    private async Task<SkuTable> ReadCatalogAsync(System.Data.Common.DbConnection connection, Builders builders, Guid wholesaler,
+    private async Task<CatalogSkus> ReadCatalogAsync(System.Data.Common.DbConnection connection, Builders builders, Guid wholesaler,
         int company, CancellationToken ct)
     {
         var sites = new Dictionary<Guid, (double Lat, double Lon, int Cluster, int Region)>();
         await foreach (var (id, site) in SupplyRows.SitesOfCompanyAsync(connection, wholesaler, ct))
             sites[id] = (site.Lat, site.Lon, ClusterCode(site.ClusterId), RegionCode(site.RegionCode));
-        var rows = new CatalogRows();
+        var skus = new CatalogSkus(company);
         List<CatalogFacts>? elsewhere = null;
         await SupplyRows.CatalogItemsAsync(connection, wholesaler, item =>
         {
-            if (sites.TryGetValue(item.SiteId, out var site))
-                rows.Add(item.Sku, ItemCandidate(builders, item, company, site.Lat, site.Lon, site.Cluster, site.Region));
+            if (sites.TryGetValue(item.SiteId, out var site)) AddItem(builders, skus, item, site.Lat, site.Lon, site.Cluster, site.Region);
             else (elsewhere ??= []).Add(item);
         }, ct);
         if (elsewhere is not null)
@@ -363,10 +378,26 @@ public sealed class SupplyIndex(Db db)
             await foreach (var (id, site) in SupplyRows.SitesAsync(connection, elsewhere.Select(i => i.SiteId).ToHashSet(), ct))
                 sites[id] = (site.Lat, site.Lon, ClusterCode(site.ClusterId), RegionCode(site.RegionCode));
             foreach (var item in elsewhere)
-                if (sites.TryGetValue(item.SiteId, out var site))
-                    rows.Add(item.Sku, ItemCandidate(builders, item, company, site.Lat, site.Lon, site.Cluster, site.Region));
+                if (sites.TryGetValue(item.SiteId, out var site)) AddItem(builders, skus, item, site.Lat, site.Lon, site.Cluster, site.Region);
         }
-        return rows.AddTo().Table;
+        return skus;
+    }
+
+    /// Ranks each read catalog's skus into `catalogs` (an empty catalog leaves it) and, where rows did
+    /// not arrive in sku order, turns their arrival numbers into ranks.
+    private static Dictionary<int, SkuTable> Rank(Builders builders, IEnumerable<CatalogSkus> read, Dictionary<int, SkuTable> catalogs)
+    {
+        Dictionary<int, int[]>? renumber = null;
+        foreach (var skus in read)
+        {
+            var (table, rankOf) = skus.Skus.Build();
+            if (rankOf is not null) (renumber ??= [])[skus.Company] = rankOf;
+            if (table.Count > 0) catalogs[skus.Company] = table;
+            else catalogs.Remove(skus.Company);
+        }
+        if (renumber is not null)
+            foreach (var group in builders.Groups.Values) group.Renumber(renumber);
+        return catalogs;
     }
 
     private static int Find(CompanyIds ids, CompanyTableWriter companies, Guid id)
@@ -407,12 +438,13 @@ public sealed class SupplyIndex(Db db)
         builder.Add(cluster, region, false, row);
     }
 
-    /// A catalog item as a candidate (matching.md: stock as capacity, the warehouse site's place);
-    /// its rank (CapLo) is set once the wholesaler's skus are ordered.
-    private ItemRow ItemCandidate(Builders builders, CatalogFacts item, int company, double lat, double lon, int cluster, int region)
+    /// A catalog item as a candidate (matching.md: stock as capacity, the warehouse site's place),
+    /// numbered by its arrival in `skus` until Rank makes that its sku's rank.
+    private void AddItem(Builders builders, CatalogSkus skus, CatalogFacts item, double lat, double lon, int cluster, int region)
     {
-        var (builder, row) = Row(builders, 0, 0, item.SiteId, item.CategoryCode, item.Stock, item.Unit, item.LocalShare, lat, lon, company);
-        return new ItemRow(builder, cluster, region, row);
+        var (builder, row) = Row(builders, 0, (ulong)skus.Skus.Add(item.Sku), item.SiteId, item.CategoryCode, item.Stock, item.Unit,
+            item.LocalShare, lat, lon, skus.Company);
+        builder.Add(cluster, region, true, row);
     }
 
     private (GroupBuilder Builder, CandidateRow Row) Row(Builders builders, ulong idHi, ulong idLo, Guid siteId, string categoryCode,
@@ -484,35 +516,10 @@ public sealed class SupplyIndex(Db db)
         }
     }
 
-    private readonly record struct ItemRow(GroupBuilder Group, int Cluster, int Region, CandidateRow Row);
-
-    /// One wholesaler's items while they are read; AddTo ranks them by sku and hands them to their groups.
-    private sealed class CatalogRows
+    /// One wholesaler's skus while its items are read (Rank ranks them).
+    private sealed record CatalogSkus(int Company)
     {
-        private readonly List<string> _skus = [];
-        private readonly List<ItemRow> _rows = [];
-
-        public void Add(string sku, ItemRow row)
-        {
-            _skus.Add(sku);
-            _rows.Add(row);
-        }
-
-        public (int Company, SkuTable Table) AddTo()
-        {
-            var order = SkuTable.OrdinalOrder(_skus);
-            var sorted = new string[order.Length];
-            var company = -1;
-            for (var rank = 0; rank < order.Length; rank++)
-            {
-                var (group, cluster, region, row) = _rows[order[rank]];
-                sorted[rank] = _skus[order[rank]];
-                row.CapLo = (ulong)rank;
-                company = row.Company;
-                group.Add(cluster, region, true, row);
-            }
-            return (company, new SkuTable(sorted));
-        }
+        public SkuTable.Builder Skus { get; } = new();
     }
 
     /// The next version of one group: new rows and removals per bucket; untouched buckets are shared.
@@ -521,7 +528,7 @@ public sealed class SupplyIndex(Db db)
         private readonly List<string> _codes = [.. old?.Codes ?? []];
         private readonly Dictionary<string, int> _codeIndex = old is null ? new(StringComparer.Ordinal)
             : old.Codes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
-        private readonly Dictionary<(int Cluster, int Region, bool Catalog), List<CandidateRow>> _added = [];
+        private readonly Dictionary<(int Cluster, int Region, bool Catalog), RowList> _added = [];
         private readonly Dictionary<int, List<int>> _removed = [];
 
         public string Name => name;
@@ -540,8 +547,15 @@ public sealed class SupplyIndex(Db db)
 
         public void Add(int cluster, int region, bool catalog, CandidateRow row)
         {
-            if (!_added.TryGetValue((cluster, region, catalog), out var list)) _added[(cluster, region, catalog)] = list = [];
+            if (!_added.TryGetValue((cluster, region, catalog), out var list)) _added[(cluster, region, catalog)] = list = new RowList();
             list.Add(row);
+        }
+
+        /// Turns the arrival numbers of these companies' added catalog items into their skus' ranks.
+        public void Renumber(Dictionary<int, int[]> rankOf)
+        {
+            foreach (var (key, rows) in _added)
+                if (key.Catalog) rows.Renumber(rankOf);
         }
 
         /// `positions` ascending.
@@ -550,7 +564,7 @@ public sealed class SupplyIndex(Db db)
         public CandidateGroup Build()
         {
             var buckets = new List<CandidateBucket>();
-            var work = new List<(int Cluster, int Region, bool Catalog, CandidateRow[] Rows, int Count)>();
+            var work = new List<(int Cluster, int Region, bool Catalog, CandidateBucket? Old, List<int>? Removed, RowList? Added)>();
             var oldBuckets = old?.Buckets ?? [];
             var byKey = new Dictionary<(int, int, bool), int>();
             for (var b = 0; b < oldBuckets.Length; b++)
@@ -560,37 +574,83 @@ public sealed class SupplyIndex(Db db)
                 byKey[key] = b;
                 var removed = _removed.GetValueOrDefault(b);
                 var added = _added.GetValueOrDefault(key);
-                if (removed is null && added is null)
-                {
-                    buckets.Add(bucket);
-                    continue;
-                }
-                // Removed positions come ascending: one merge walk (a whole catalog may go at once).
-                var rows = new List<CandidateRow>(bucket.Count - (removed?.Count ?? 0) + (added?.Count ?? 0));
-                var next = 0;
-                for (var i = 0; i < bucket.Count; i++)
-                {
-                    if (removed is not null && next < removed.Count && removed[next] == i) next++;
-                    else rows.Add(bucket.Row(i));
-                }
-                if (added is not null) rows.AddRange(added);
-                if (rows.Count > 0) work.Add((bucket.Cluster, bucket.Region, bucket.Catalog, rows.ToArray(), rows.Count));
+                if (removed is null && added is null) buckets.Add(bucket);
+                else work.Add((bucket.Cluster, bucket.Region, bucket.Catalog, bucket, removed, added));
             }
             foreach (var (key, added) in _added)
-                if (!byKey.ContainsKey(key)) work.Add((key.Cluster, key.Region, key.Catalog, added.ToArray(), added.Count));
+                if (!byKey.ContainsKey(key)) work.Add((key.Cluster, key.Region, key.Catalog, null, null, added));
             _added.Clear();
-            // Two cores: the trees of a full load build side by side. Each input is dropped once
-            // built: a pool thread may keep the last work item (and so this closure) alive for a while.
+            // Two cores: the trees of a full load build side by side, each from rows gathered into one
+            // array of the exact size just before (a million-item catalog's rows then exist twice at
+            // most, not in every copy a growing list leaves behind). Each input is dropped once built:
+            // a pool thread may keep the last work item (and so this closure) alive for a while.
             var items = work.ToArray();
             work.Clear();
-            var built = new CandidateBucket[items.Length];
+            var built = new CandidateBucket?[items.Length];
             Parallel.For(0, items.Length, i =>
             {
-                built[i] = new CandidateBucket(items[i].Cluster, items[i].Region, items[i].Catalog, items[i].Rows, items[i].Count);
+                var (cluster, region, catalog, bucket, removed, added) = items[i];
                 items[i] = default;
+                var count = (bucket?.Count ?? 0) - (removed?.Count ?? 0) + (added?.Count ?? 0);
+                if (count == 0) return;
+                var rows = new CandidateRow[count];
+                var at = 0;
+                // Removed positions come ascending: one merge walk (a whole catalog may go at once).
+                for (int p = 0, next = 0; p < (bucket?.Count ?? 0); p++)
+                {
+                    if (removed is not null && next < removed.Count && removed[next] == p) next++;
+                    else rows[at++] = bucket!.Row(p);
+                }
+                added?.MoveTo(rows, at);
+                built[i] = new CandidateBucket(cluster, region, catalog, rows, count);
             });
-            buckets.AddRange(built);
+            foreach (var bucket in built)
+                if (bucket is not null) buckets.Add(bucket);
             return new CandidateGroup(name, [.. _codes], [.. buckets]);
+        }
+    }
+
+    /// Rows appended in chunks small enough to stay off the large object heap: a million-row list
+    /// never doubles (copying itself and leaving the old array behind), and MoveTo lets go of each
+    /// chunk once copied.
+    private sealed class RowList
+    {
+        private const int ChunkRows = 256; // 22.5 KB
+
+        private readonly List<CandidateRow[]> _chunks = [];
+
+        public int Count { get; private set; }
+
+        public void Add(in CandidateRow row)
+        {
+            var at = Count % ChunkRows;
+            if (at == 0) _chunks.Add(new CandidateRow[ChunkRows]);
+            _chunks[^1][at] = row;
+            Count++;
+        }
+
+        /// The catalog items of the companies in `rankOf` get their sku's rank for their arrival number.
+        public void Renumber(Dictionary<int, int[]> rankOf)
+        {
+            for (var i = 0; i < Count; i++)
+            {
+                ref var row = ref _chunks[i / ChunkRows][i % ChunkRows];
+                if (rankOf.TryGetValue(row.Company, out var ranks)) row.CapLo = (ulong)ranks[(int)row.CapLo];
+            }
+        }
+
+        /// Copies the rows to `target` from `at`, emptying the list.
+        public void MoveTo(CandidateRow[] target, int at)
+        {
+            for (var c = 0; c < _chunks.Count; c++)
+            {
+                var n = Math.Min(ChunkRows, Count - c * ChunkRows);
+                _chunks[c].AsSpan(0, n).CopyTo(target.AsSpan(at));
+                at += n;
+                _chunks[c] = null!;
+            }
+            _chunks.Clear();
+            Count = 0;
         }
     }
 

@@ -242,6 +242,26 @@ public abstract class CatalogMatchingTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task A_catalog_stored_out_of_sku_order_ranks_by_sku_when_the_index_is_loaded_whole()
+    {
+        // PostgreSQL stores rows as written (SQLite's table is in key order): the second write's skus
+        // sort before the first's, and it writes them in descending order, so a full load reads them
+        // out of sku order. Two items lead, tied; a company's tie goes to its smallest sku (matching.md).
+        var cluster = await api.CreateClusterAsync("RU-KLU", 54.5, 36.25);
+        var wholesaler = await api.CreateCompanyAsync(["wholesaler"], "large");
+        var warehouse = Guid.Parse(await api.SiteAtAsync(wholesaler.Id, 54.52, 36.25, cluster));
+        Marketplace.Infrastructure.Catalog.CatalogItem Item(string sku) => CatalogScenario.Item(sku, "37.01.10", stock: 100,
+            localShare: sku is "m-17" or "a-30" ? 0.9m : 0.8m, warehouseSiteId: warehouse);
+        await api.PutItemsAsync(wholesaler.Id, [.. Enumerable.Range(0, 40).Select(i => Item($"m-{i:D2}"))]);
+        await api.PutItemsAsync(wholesaler.Id, [.. Enumerable.Range(0, 40).Select(i => Item($"a-{39 - i:D2}"))]);
+        var need = new MatchNeed(Guid.NewGuid(), "37.01.10", 100, "PCE", [], 54.5, 36.25, Guid.Parse(cluster), "RU-KLU", 0.2, 0.3,
+            1_000_000, MatchScope.Cluster, null, null, null, 4_000_000);
+
+        var match = Assert.Single(await FollowedMatchesAsync(need));
+        Assert.Equal(("a-30", 0.9), (match.Sku, match.LocalShare));
+    }
+
+    [Fact]
     public async Task Large_catalogs_at_one_warehouse_rank_exactly_like_MatchFormula_on_every_page()
     {
         // Hundreds of items of one company at one place, many tied: the index skips nodes of one
