@@ -35,7 +35,7 @@ public sealed class CatalogImporter(Db db, ILogger<CatalogImporter> logger)
         await using var connection = await db.OpenAsync(ct);
         var sites = (await connection.QueryAsync<Guid>(new CommandDefinition(
             "SELECT id FROM sites WHERE company_id = @wholesalerId", new { wholesalerId }, cancellationToken: ct))).ToHashSet();
-        await using var staging = await CatalogStaging.StartAsync(db, connection, ct);
+        await using var staging = await CatalogStaging.StartAsync(db, connection, wholesalerId, now, ct);
 
         var clock = Stopwatch.StartNew();
         var nextProgress = ProgressEvery;

@@ -25,9 +25,11 @@ public sealed record CatalogMergeCounts(long Distinct, long Inserted, long Updat
 /// record) and commits.
 public abstract class CatalogStaging : IAsyncDisposable
 {
-    public static async Task<CatalogStaging> StartAsync(Db db, DbConnection connection, CancellationToken ct) => connection switch
+    /// `now` is the import's time (every row it writes gets it as `updated_at`).
+    public static async Task<CatalogStaging> StartAsync(Db db, DbConnection connection, Guid wholesalerId, DateTimeOffset now,
+        CancellationToken ct) => connection switch
     {
-        NpgsqlConnection pg => await PostgresCatalogStaging.StartAsync(pg, ct),
+        NpgsqlConnection pg => await PostgresCatalogStaging.StartAsync(pg, wholesalerId, now, ct),
         SqliteConnection sqlite => SqliteCatalogStaging.Start(db, sqlite),
         SqlConnection sql => await SqlServerCatalogStaging.StartAsync(sql, ct),
         _ => throw new NotSupportedException(connection.GetType().Name),

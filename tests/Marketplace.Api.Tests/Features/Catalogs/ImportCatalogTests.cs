@@ -154,6 +154,29 @@ public abstract class ImportCatalogTests(ApiFactory api)
     }
 
     [Fact]
+    public async Task A_first_import_that_repeats_a_sku_deep_in_the_body_keeps_the_later_line()
+    {
+        // On PostgreSQL a first import writes straight to the catalog until a sku repeats; the rest
+        // is staged and merged over what was written.
+        var w = await WholesalerAsync();
+        var rows = Enumerable.Range(0, 3000).Select(i => (object)CatalogScenario.Row($"X-{i:D4}", 10m)).ToList();
+        rows.Insert(2500, CatalogScenario.Row("X-0100", 99m));
+        var invalid = CatalogScenario.Row("X-0200");
+        invalid["stock"] = -1;
+        rows.Add(invalid);
+
+        var summary = await (await api.As(w.Key).ImportAsync(w.Id, CatalogScenario.NdjsonOf([.. rows]), query: "?mode=replace"))
+            .ExpectAsync(HttpStatusCode.OK);
+
+        AssertCounts(summary, received: 3002, inserted: 3000, updated: 0, unchanged: 0, duplicates: 1, rejected: 1, deleted: 0);
+        Assert.Equal([(3002L, "stock")], Errors(summary));
+        var stored = await api.StoredItemsAsync(w.Id);
+        Assert.Equal(3000, stored.Count);
+        Assert.Equal(99m, stored.Single(i => i.Sku == "X-0100").Price);
+        Assert.Equal(2999, stored.Count(i => i.Price == 10m));
+    }
+
+    [Fact]
     public async Task Replace_deletes_items_no_record_names_and_keeps_those_named_by_rejected_rows()
     {
         var w = await WholesalerAsync();
