@@ -41,6 +41,7 @@ internal static class ReaderRun
         for (var run = 0; run < 3; run++)
         {
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             var clock = Stopwatch.StartNew();
             long valid = 0;
             await using (var reader = new CatalogReader(new MemoryStream(bytes, writable: false), format, reference))
@@ -55,11 +56,12 @@ internal static class ReaderRun
             }
 
             var s = clock.Elapsed.TotalSeconds;
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             // CPU time too: on a shared machine the wall clock mostly measures the neighbours.
             var cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  run {run + 1}: {valid:N0} valid in {s:F2} s wall = {rows / s:N0} rows/s, {bytes.Length / 1048576.0 / s:F0} MB/s; " +
-                $"{cpu:F2} s CPU = {rows / cpu:N0} rows per CPU-second"));
+                $"{cpu:F2} s CPU = {rows / cpu:N0} rows per CPU-second; {(double)allocated / rows:F0} bytes allocated per row"));
         }
         return 0;
     }

@@ -50,7 +50,7 @@ public sealed class CatalogReader : IAsyncDisposable
     private bool started;
     private bool headerRead;
     private int[] columns = [];
-    private int skuColumn = -1;
+    private int[] cellOf = [];
     private byte[]? sha256;
 
     public CatalogReader(PipeReader body, CatalogFormat format, ReferenceData reference)
@@ -271,7 +271,11 @@ public sealed class CatalogReader : IAsyncDisposable
         }
 
         columns = map;
-        skuColumn = Array.IndexOf(map, (int)CatalogField.Sku);
+        cellOf = new int[CatalogFields.Count];
+        for (var f = 0; f < cellOf.Length; f++)
+        {
+            cellOf[f] = Array.IndexOf(map, f);
+        }
     }
 
     private CatalogRecord ParseFrame()
@@ -309,6 +313,7 @@ public sealed class CatalogReader : IAsyncDisposable
         if (csv.Count != columns.Length)
         {
             // Best effort, so that ?mode=replace does not delete the item this row meant.
+            var skuColumn = cellOf[(int)CatalogField.Sku];
             if (skuColumn < csv.Count)
             {
                 row.SetText(CatalogField.Sku, csv.Text(bytes, skuColumn));
@@ -320,10 +325,32 @@ public sealed class CatalogReader : IAsyncDisposable
 
         for (var i = 0; i < columns.Length; i++)
         {
-            row.SetText((CatalogField)columns[i], csv.Text(bytes, i));
+            var f = (CatalogField)columns[i];
+            var cell = csv.Raw(bytes, i, out var escaped);
+            if (cell.IsEmpty || CatalogRow.TextNumbers.Contains(f))
+            {
+                continue; // an empty cell is null; numbers below
+            }
+
+            if (escaped)
+            {
+                row.SetText(f, csv.Text(bytes, i));
+            }
+            else
+            {
+                row.SetUtf8(f, cell);
+            }
         }
 
-        row.ParseNumbers();
+        foreach (var f in CatalogRow.TextNumbers)
+        {
+            // An escaped cell keeps its doubled quote here: no number either way.
+            if (cellOf[(int)f] is var i and >= 0)
+            {
+                row.ParseNumber(f, csv.Raw(bytes, i, out _));
+            }
+        }
+
         return row.Build(frameLine);
     }
 

@@ -71,6 +71,14 @@ internal sealed class CsvRowParser
         }
     }
 
+    // The cell's bytes between its quotes, doubled quotes still doubled (`escaped`).
+    public ReadOnlySpan<byte> Raw(ReadOnlySpan<byte> record, int index, out bool escaped)
+    {
+        var c = cells[index];
+        escaped = c.Escaped;
+        return record.Slice(c.Start, c.Length);
+    }
+
     // Null for an empty cell (api.md: an empty CSV cell is null), quoted or not.
     public string? Text(ReadOnlySpan<byte> record, int index)
     {

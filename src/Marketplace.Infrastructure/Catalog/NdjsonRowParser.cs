@@ -104,13 +104,18 @@ internal static class NdjsonRowParser
 
                 break;
             default:
-                if (token == JsonTokenType.String)
+                if (token != JsonTokenType.String)
+                {
+                    row.Fail(f, $"'{CatalogFields.Names[(int)f]}' must be a JSON string.");
+                }
+                else if (reader.ValueIsEscaped)
                 {
                     row.SetText(f, reader.GetString());
                 }
                 else
                 {
-                    row.Fail(f, $"'{CatalogFields.Names[(int)f]}' must be a JSON string.");
+                    // The line is one span, so the value is too: no `HasValueSequence`.
+                    row.SetUtf8(f, reader.ValueSpan);
                 }
 
                 break;
