@@ -29,7 +29,12 @@ internal static class NdjsonRowParser
                 var field = FieldOf(ref reader);
                 if (field is null)
                 {
-                    var property = reader.GetString()!;
+                    if (!TryGetString(ref reader, out var property))
+                    {
+                        row.FailWholeRow(LoneSurrogate("A property name"));
+                        return;
+                    }
+
                     reader.Read();
                     reader.Skip();
                     row.FailUnknown(property, $"'{property}' is not a catalog item field.");
@@ -108,14 +113,18 @@ internal static class NdjsonRowParser
                 {
                     row.Fail(f, $"'{CatalogFields.Names[(int)f]}' must be a JSON string.");
                 }
-                else if (reader.ValueIsEscaped)
-                {
-                    row.SetText(f, reader.GetString());
-                }
-                else
+                else if (!reader.ValueIsEscaped)
                 {
                     // The line is one span, so the value is too: no `HasValueSequence`.
                     row.SetUtf8(f, reader.ValueSpan);
+                }
+                else if (TryGetString(ref reader, out var text))
+                {
+                    row.SetText(f, text);
+                }
+                else
+                {
+                    row.Fail(f, LoneSurrogate($"'{CatalogFields.Names[(int)f]}'"));
                 }
 
                 break;
@@ -124,11 +133,31 @@ internal static class NdjsonRowParser
         reader.Skip();
     }
 
+    // A \u escape of a lone surrogate (\uD800) is valid JSON syntax but names no character, so no
+    // string can hold it: GetString throws. The JSON API bodies reject it too.
+    private static bool TryGetString(ref Utf8JsonReader r, out string text)
+    {
+        try
+        {
+            text = r.GetString()!;
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
+    }
+
+    private static string LoneSurrogate(string what) => $"{what} holds a \\u escape of a lone surrogate, which is not a character.";
+
     private static CatalogField? FieldOf(ref Utf8JsonReader r)
     {
         if (r.ValueIsEscaped || r.HasValueSequence)
         {
-            var index = CatalogFields.IndexOf(r.GetString()!);
+            // Not a field name when it cannot be read: the caller rejects the row.
+            if (!TryGetString(ref r, out var escaped)) return null;
+            var index = CatalogFields.IndexOf(escaped);
             return index < 0 ? null : (CatalogField)index;
         }
 

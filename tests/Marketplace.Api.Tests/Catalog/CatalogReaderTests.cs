@@ -109,6 +109,9 @@ public sealed class CatalogReaderTests
     [InlineData(",\"stock\":1e3", "stock")]
     [InlineData(",\"price\":1e40", "price")]
     [InlineData(",\"originCountry\":\"RUS\"", "originCountry")]
+    [InlineData(",\"unit\":\"\\uD800\"", "unit")] // a lone surrogate: valid JSON, but no text
+    [InlineData(",\"name\":\"Bolt \\uDC00\"", "name")]
+    [InlineData(",\"sku\":\"A\\uD800\"", "sku")]
     public async Task Ndjson_bad_value_names_the_field(string extra, string field)
     {
         // The later occurrence of a property is a duplicate, so build the line without the base value.
@@ -116,6 +119,17 @@ public sealed class CatalogReaderTests
         var line = RemoveProperty(Json("A"), property)[..^1] + extra + "}";
         var record = Assert.Single(await ReadAsync(line, CatalogFormat.Ndjson));
         Assert.Equal(field, Fields(record));
+    }
+
+    [Fact]
+    public async Task Ndjson_property_name_with_a_lone_surrogate_rejects_its_row_only()
+    {
+        var bad = Json("B")[..^1] + ",\"x\\uD800\":1}";
+        var records = await ReadAsync(Json("A") + "\n" + bad + "\n" + Json("C"), CatalogFormat.Ndjson);
+
+        Assert.Equal([true, false, true], records.Select(r => r.IsValid));
+        Assert.Equal("(row)", Fields(records[1]));
+        Assert.Contains("lone surrogate", records[1].Errors[0].Message);
     }
 
     [Theory]
