@@ -97,13 +97,16 @@ public sealed class CatalogImporter(Db db, ILogger<CatalogImporter> logger)
         if (counts.Inserted + counts.Updated + counts.Deleted > 0)
             await ChangeFeed.RecordAsync(connection, tx, db.Dialect, ChangeKinds.Catalog, wholesalerId, now, ct);
         if (beforeCommit is not null) await beforeCommit(connection, tx, summary, bodyHash);
+        var merged = clock.Elapsed;
         await tx.CommitAsync(ct);
+        staging.Committed(logger);
         var seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-3);
         logger.LogInformation(
-            "Catalog import for {WholesalerId} done in {Seconds:F1} s (body {ReadSeconds:F1} s, {Rate:F0} records/s): {Received} received, "
-            + "{Inserted} inserted, {Updated} updated, {Unchanged} unchanged, {Duplicates} duplicates, {Rejected} rejected, {Deleted} deleted",
-            wholesalerId, seconds, read.TotalSeconds, received / seconds, received, summary.Inserted, summary.Updated, summary.Unchanged,
-            summary.Duplicates, rejected, summary.Deleted);
+            "Catalog import for {WholesalerId} done in {Seconds:F1} s (body {ReadSeconds:F1} s, merge {MergeSeconds:F1} s, commit {CommitSeconds:F1} s, "
+            + "{Rate:F0} records/s): {Received} received, {Inserted} inserted, {Updated} updated, {Unchanged} unchanged, {Duplicates} duplicates, "
+            + "{Rejected} rejected, {Deleted} deleted",
+            wholesalerId, seconds, read.TotalSeconds, (merged - read).TotalSeconds, seconds - merged.TotalSeconds, received / seconds, received,
+            summary.Inserted, summary.Updated, summary.Unchanged, summary.Duplicates, rejected, summary.Deleted);
         return summary;
     }
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Marketplace.Infrastructure.Database;
 using Microsoft.Data.SqlClient;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace Marketplace.Infrastructure.Catalog;
@@ -45,6 +46,11 @@ public abstract class CatalogStaging : IAsyncDisposable
     /// transaction is not committed.
     public abstract Task<(DbTransaction Transaction, CatalogMergeCounts Counts)> MergeAsync(
         Guid wholesalerId, bool replace, DateTimeOffset now, CancellationToken ct);
+
+    /// Called once the caller committed the merge transaction.
+    public virtual void Committed(ILogger logger)
+    {
+    }
 
     public abstract ValueTask DisposeAsync();
 

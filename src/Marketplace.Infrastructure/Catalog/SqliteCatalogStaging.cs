@@ -5,6 +5,7 @@ using System.Text.Json;
 using Dapper;
 using Marketplace.Infrastructure.Database;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 using SQLitePCL;
 
 namespace Marketplace.Infrastructure.Catalog;
@@ -38,7 +39,7 @@ internal sealed class SqliteCatalogStaging : CatalogStaging
     private readonly SqliteCommand _seen;
     private readonly SqliteParameter _seenSku;
     private readonly RepeatedSkuFilter _repeats = new();
-    private readonly long _mainCache, _tempCache;
+    private readonly long _mainCache, _tempCache, _autoCheckpoint;
     private long _valid;
     private string? _lastSku;
     private long _descents; // valid rows whose sku sorts before the previous one's
@@ -60,7 +61,9 @@ internal sealed class SqliteCatalogStaging : CatalogStaging
             """);
         _mainCache = Scalar("PRAGMA main.cache_size");
         _tempCache = Scalar("PRAGMA temp.cache_size");
-        Run($"PRAGMA main.cache_size = {-MainCacheKiB}; PRAGMA temp.cache_size = {-TempCacheKiB};");
+        _autoCheckpoint = Scalar("PRAGMA wal_autocheckpoint");
+        // The merge's commit skips the automatic checkpoint: see Committed.
+        Run($"PRAGMA main.cache_size = {-MainCacheKiB}; PRAGMA temp.cache_size = {-TempCacheKiB}; PRAGMA wal_autocheckpoint = 0;");
         _staging = connection.BeginTransaction(IsolationLevel.Serializable, deferred: true);
         Check(raw.sqlite3_prepare_v2(connection.Handle, $"INSERT INTO temp.catalog_staging (line, sku, {ItemColumns}) VALUES "
             + "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", out var append));
@@ -183,6 +186,30 @@ internal sealed class SqliteCatalogStaging : CatalogStaging
             _connection.ExecuteAsync(new CommandDefinition(sql, param, _staging, cancellationToken: ct));
     }
 
+    /// Copying a large merge's pages from the WAL into the database (the commit's automatic
+    /// checkpoint) took seconds the answer need not wait for: it runs now on another connection.
+    /// Readers read the WAL meanwhile, and other writers' automatic checkpoints find it busy and skip.
+    public override void Committed(ILogger logger)
+    {
+        var db = _db;
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                await using var connection = await db.OpenAsync(CancellationToken.None);
+                var (busy, frames, copied) = await connection.QuerySingleAsync<(long, long, long)>("PRAGMA wal_checkpoint(PASSIVE)");
+                logger.LogInformation("Checkpoint after a catalog import: {Copied} of {Frames} WAL frames copied in {Milliseconds:F0} ms",
+                    copied, frames, clock.Elapsed.TotalMilliseconds);
+            }
+            catch (Exception e)
+            {
+                // The next commits' automatic checkpoints do it instead.
+                logger.LogWarning(e, "Checkpoint after a catalog import failed");
+            }
+        });
+    }
+
     public override async ValueTask DisposeAsync()
     {
         _append?.Dispose();
@@ -197,6 +224,7 @@ internal sealed class SqliteCatalogStaging : CatalogStaging
                 DROP TABLE IF EXISTS temp.catalog_staging; DROP TABLE IF EXISTS temp.catalog_seen;
                 DROP TABLE IF EXISTS temp.catalog_last;
                 PRAGMA main.cache_size = {_mainCache}; PRAGMA temp.cache_size = {_tempCache};
+                PRAGMA wal_autocheckpoint = {_autoCheckpoint};
                 """);
         }
         catch (SqliteException) { /* the next import drops them first */ }
