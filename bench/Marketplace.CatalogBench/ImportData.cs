@@ -14,7 +14,8 @@ using NpgsqlTypes;
 //     stock raised by one (10% of the rows "updated" on a re-import).
 //   copy --connection CS --items N --sites id,id [--repeat 3]
 //     the floor: the same rows, built in memory first, written by one raw Npgsql binary COPY
-//     into a plain table with catalog_items' columns (no index), committed; times each run.
+//     (NpgsqlBinaryImporter, not the import's own encoder) into a plain table with catalog_items'
+//     columns (no index), committed; times each run.
 internal static class ImportData
 {
     private const string Prefix = "BENCH";
@@ -80,7 +81,7 @@ internal static class ImportData
                     copy.StartRow();
                     copy.Write(wholesalerId, NpgsqlDbType.Uuid);
                     copy.Write(item.Sku, NpgsqlDbType.Text);
-                    PostgresCatalogStaging.WriteItemColumns(copy, item); // the import's own column writes
+                    WriteItemColumns(copy, item);
                     copy.Write(now, NpgsqlDbType.TimestampTz);
                 }
 
@@ -94,6 +95,31 @@ internal static class ImportData
         }
 
         return 0;
+    }
+
+    // The item columns as the import wrote them before its own COPY encoder: the reference stays
+    // Npgsql's NpgsqlBinaryImporter.
+    private static void WriteItemColumns(NpgsqlBinaryImporter copy, CatalogItem item)
+    {
+        copy.Write(item.Name, NpgsqlDbType.Text);
+        copy.Write(item.CategoryCode, NpgsqlDbType.Text);
+        copy.Write(item.Unit, NpgsqlDbType.Text);
+        copy.Write(item.Price, NpgsqlDbType.Numeric);
+        copy.Write(item.Currency, NpgsqlDbType.Text);
+        copy.Write(item.Stock, NpgsqlDbType.Bigint);
+        copy.Write(item.OriginCountry, NpgsqlDbType.Text);
+        WriteOrNull(copy, item.Gtin, NpgsqlDbType.Text);
+        WriteOrNull(copy, item.OriginRegionCode, NpgsqlDbType.Text);
+        if (item.LocalShare is { } share) copy.Write(share, NpgsqlDbType.Numeric);
+        else copy.WriteNull();
+        if (item.WarehouseSiteId is { } site) copy.Write(site, NpgsqlDbType.Uuid);
+        else copy.WriteNull();
+    }
+
+    private static void WriteOrNull(NpgsqlBinaryImporter copy, string? value, NpgsqlDbType type)
+    {
+        if (value is null) copy.WriteNull();
+        else copy.Write(value, type);
     }
 
     private static IEnumerable<CatalogItem> Generate(int count, IReadOnlyList<Guid> sites) =>

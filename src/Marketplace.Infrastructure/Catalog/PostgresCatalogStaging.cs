@@ -2,7 +2,6 @@ using System.Data;
 using System.Data.Common;
 using Dapper;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Marketplace.Infrastructure.Catalog;
 
@@ -33,13 +32,15 @@ internal sealed class PostgresCatalogStaging : CatalogStaging
     private readonly NpgsqlTransaction _tx;
     private readonly Guid _wholesalerId;
     private readonly DateTimeOffset _now;
-    private NpgsqlBinaryImporter? _copy;
+    private PgBinaryCopyWriter? _copy;
     private readonly RepeatedSkuFilter _repeats = new();
     private long _valid;
     // The direct path: the hashes of the skus written so far (null once staging), and how many.
     private HashSet<ulong>? _direct;
     private readonly bool _startedDirect;
     private long _directRows;
+    // The fields of a row of either COPY: (wholesaler_id, sku, items, updated_at) or (line, valid, sku, items).
+    private static readonly short RowFields = (short)(ComparedColumns.Length + 3);
 
     private PostgresCatalogStaging(NpgsqlConnection connection, NpgsqlTransaction tx, Guid wholesalerId, DateTimeOffset now, bool direct)
     {
@@ -66,7 +67,7 @@ internal sealed class PostgresCatalogStaging : CatalogStaging
         try
         {
             if (direct)
-                staging._copy = await connection.BeginBinaryImportAsync(
+                staging._copy = await PgBinaryCopyWriter.StartAsync(connection,
                     $"COPY catalog_items (wholesaler_id, sku, {ItemColumns}, updated_at) FROM STDIN (FORMAT BINARY)", ct);
             else await staging.StartStagingAsync(ct);
             return staging;
@@ -87,7 +88,7 @@ internal sealed class PostgresCatalogStaging : CatalogStaging
                 gtin text, origin_region_code text, local_share numeric, warehouse_site_id uuid
             ) ON COMMIT DROP
             """, transaction: _tx, cancellationToken: ct));
-        _copy = await _connection.BeginBinaryImportAsync(
+        _copy = await PgBinaryCopyWriter.StartAsync(_connection,
             $"COPY catalog_staging (line, valid, sku, {ItemColumns}) FROM STDIN (FORMAT BINARY)", ct);
     }
 
@@ -110,21 +111,21 @@ internal sealed class PostgresCatalogStaging : CatalogStaging
             {
                 _directRows++;
                 var direct = _copy!;
-                await direct.StartRowAsync(ct);
-                direct.Write(_wholesalerId, NpgsqlDbType.Uuid);
-                direct.Write(item.Sku, NpgsqlDbType.Text);
+                await direct.StartRowAsync(RowFields, ct);
+                direct.Write(_wholesalerId);
+                direct.Write(item.Sku);
                 WriteItemColumns(direct, item);
-                direct.Write(_now, NpgsqlDbType.TimestampTz);
+                direct.Write(_now);
                 return;
             }
             await SwitchToStagingAsync(ct);
         }
         _repeats.Add(item.Sku);
         var copy = _copy!;
-        await copy.StartRowAsync(ct);
-        copy.Write(line, NpgsqlDbType.Bigint);
-        copy.Write(true, NpgsqlDbType.Boolean);
-        copy.Write(item.Sku, NpgsqlDbType.Text);
+        await copy.StartRowAsync(RowFields, ct);
+        copy.Write(line);
+        copy.Write(true);
+        copy.Write(item.Sku);
         WriteItemColumns(copy, item);
     }
 
@@ -137,22 +138,20 @@ internal sealed class PostgresCatalogStaging : CatalogStaging
         return (h ^ (h >> 29)) * 0xBF58476D1CE4E5B9UL;
     }
 
-    /// The `ItemColumns` of an item, in that order (also the import benchmark's raw COPY).
-    internal static void WriteItemColumns(NpgsqlBinaryImporter copy, CatalogItem item)
+    /// The `ItemColumns` of an item, in that order (text, numeric, bigint and uuid columns).
+    private static void WriteItemColumns(PgBinaryCopyWriter copy, CatalogItem item)
     {
-        copy.Write(item.Name, NpgsqlDbType.Text);
-        copy.Write(item.CategoryCode, NpgsqlDbType.Text);
-        copy.Write(item.Unit, NpgsqlDbType.Text);
-        copy.Write(item.Price, NpgsqlDbType.Numeric);
-        copy.Write(item.Currency, NpgsqlDbType.Text);
-        copy.Write(item.Stock, NpgsqlDbType.Bigint);
-        copy.Write(item.OriginCountry, NpgsqlDbType.Text);
-        WriteOrNull(copy, item.Gtin, NpgsqlDbType.Text);
-        WriteOrNull(copy, item.OriginRegionCode, NpgsqlDbType.Text);
-        if (item.LocalShare is { } share) copy.Write(share, NpgsqlDbType.Numeric);
-        else copy.WriteNull();
-        if (item.WarehouseSiteId is { } site) copy.Write(site, NpgsqlDbType.Uuid);
-        else copy.WriteNull();
+        copy.Write(item.Name);
+        copy.Write(item.CategoryCode);
+        copy.Write(item.Unit);
+        copy.Write(item.Price);
+        copy.Write(item.Currency);
+        copy.Write(item.Stock);
+        copy.Write(item.OriginCountry);
+        copy.WriteOrNull(item.Gtin);
+        copy.WriteOrNull(item.OriginRegionCode);
+        copy.WriteOrNull(item.LocalShare);
+        copy.WriteOrNull(item.WarehouseSiteId);
     }
 
     public override async ValueTask AddRejectedAsync(long line, string sku, CancellationToken ct)
@@ -160,17 +159,11 @@ internal sealed class PostgresCatalogStaging : CatalogStaging
         // An empty catalog has nothing for `?mode=replace` to keep.
         if (_startedDirect) return;
         var copy = _copy!;
-        await copy.StartRowAsync(ct);
-        copy.Write(line, NpgsqlDbType.Bigint);
-        copy.Write(false, NpgsqlDbType.Boolean);
-        copy.Write(sku, NpgsqlDbType.Text);
+        await copy.StartRowAsync(RowFields, ct);
+        copy.Write(line);
+        copy.Write(false);
+        copy.Write(sku);
         for (var i = 0; i < ComparedColumns.Length; i++) copy.WriteNull();
-    }
-
-    private static void WriteOrNull(NpgsqlBinaryImporter copy, string? value, NpgsqlDbType type)
-    {
-        if (value is null) copy.WriteNull();
-        else copy.Write(value, type);
     }
 
     public override async Task<(DbTransaction Transaction, CatalogMergeCounts Counts)> MergeAsync(
