@@ -35,6 +35,11 @@ internal static class CatalogBodies
 
     public const string CsvHeader = "sku,name,categoryCode,unit,price,stock,originCountry";
 
+    /// A record's error fields in order, "(row)" for a whole-row error: "unit|price".
+    public static string Fields(CatalogRecord r) => Fields(r.Errors);
+
+    public static string Fields(IEnumerable<CatalogFieldError> errors) => string.Join("|", errors.Select(e => e.Field ?? "(row)"));
+
     /// At most `chunk` bytes per read, as a slow network would deliver them.
     public sealed class ChunkedStream(byte[] data, int chunk) : Stream
     {

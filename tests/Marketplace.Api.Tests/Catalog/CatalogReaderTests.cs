@@ -12,11 +12,6 @@ public sealed class CatalogReaderTests
 {
     public static TheoryData<int> Chunks() => new(ChunkSizes);
 
-    /// The error fields in order, "(row)" for a whole-row error.
-    private static string Fields(CatalogRecord r) => Fields(r.Errors);
-
-    private static string Fields(IEnumerable<CatalogFieldError> errors) => string.Join("|", errors.Select(e => e.Field ?? "(row)"));
-
     private static long[] LinesOf(IEnumerable<CatalogRecord> records) => records.Select(r => r.Line).ToArray();
 
     // ---- NDJSON ----

@@ -12,8 +12,6 @@ public sealed class CatalogRepeatedValueTests
 {
     private const string Site = "0199a0e5-8c3b-7cc2-9a7e-0d2f6f4c1a10";
 
-    private static string Fields(CatalogRecord r) => string.Join("|", r.Errors.Select(e => e.Field ?? "(row)"));
-
     [Fact]
     public async Task Ndjson_a_value_seen_before_gives_the_same_item_whatever_its_spelling()
     {
@@ -99,7 +97,7 @@ public sealed class CatalogRepeatedValueTests
         // third code bad; then the first rows again, whose values may no longer be remembered.
         const int distinct = 10_000;
         var rows = Enumerable.Range(0, distinct).Concat(Enumerable.Range(0, 100)).ToArray();
-        var header = "sku,name,categoryCode,unit,price,stock,originCountry,warehouseSiteId";
+        var header = $"{CsvHeader},warehouseSiteId";
         var lines = rows.Select((i, n) => format == CatalogFormat.Csv
                 ? $"S{n},Bolt,{Code(i)},pce,1,2,RU,{SiteOf(i)}"
                 : Json($"S{n}", $",\"warehouseSiteId\":\"{SiteOf(i)}\"").Replace("\"25.94.11\"", $"\"{Code(i)}\""))
@@ -163,7 +161,7 @@ public sealed class CatalogRepeatedValueTests
     public async Task Csv_numbers_that_are_read(string price, string stock, string share, string expectedPrice, long expectedStock,
         string expectedShare)
     {
-        var body = Lines("sku,name,categoryCode,unit,price,stock,originCountry,localShare", $"A,Bolt,25.94.11,PCE,{price},{stock},RU,{share}");
+        var body = Lines($"{CsvHeader},localShare", $"A,Bolt,25.94.11,PCE,{price},{stock},RU,{share}");
         var item = Assert.Single(await ReadAsync(body, CatalogFormat.Csv)).Item!;
         Assert.Equal((decimal.Parse(expectedPrice, CultureInfo.InvariantCulture), expectedStock, decimal.Parse(expectedShare, CultureInfo.InvariantCulture)),
             (item.Price, item.Stock, item.LocalShare));
@@ -185,7 +183,7 @@ public sealed class CatalogRepeatedValueTests
     [InlineData("0x10", "1", "Infinity", "price|localShare")]
     public async Task Csv_numbers_that_are_rejected(string price, string stock, string share, string fields)
     {
-        var body = Lines("sku,name,categoryCode,unit,price,stock,originCountry,localShare", $"A,Bolt,25.94.11,PCE,{price},{stock},RU,{share}");
+        var body = Lines($"{CsvHeader},localShare", $"A,Bolt,25.94.11,PCE,{price},{stock},RU,{share}");
         Assert.Equal(fields, Fields(Assert.Single(await ReadAsync(body, CatalogFormat.Csv))));
     }
 
@@ -194,7 +192,7 @@ public sealed class CatalogRepeatedValueTests
     {
         // Cyrillic "РУ" is not "RU"; a NBSP after "PCE" is not "PCE".
         var body = Lines(
-            "sku,name,categoryCode,unit,price,stock,originCountry",
+            CsvHeader,
             "A,Bolt,25.94.11,PCE,1,1,RU",
             "B,Bolt,25.94.11,PCE,1,1,РУ",
             "C,Bolt,25.94.11,PCE\u00a0,1,1,RU",
